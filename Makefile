@@ -1,0 +1,96 @@
+# casroot — build, test, demo, bench and install.
+# Missing build or test dependencies are installed first (scripts/install-deps.sh).
+
+VERSION := 0.1.0
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CC ?= cc
+
+NO_DEPS_GOALS := clean format help
+ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifneq ($(shell scripts/install-deps.sh --check >/dev/null 2>&1 && echo ok),ok)
+$(info casroot: installing missing dependencies with scripts/install-deps.sh)
+DEPS_RC := $(shell scripts/install-deps.sh >&2; echo $$?)
+ifneq ($(DEPS_RC),0)
+$(error dependencies are missing and could not be installed; run: sudo scripts/install-deps.sh)
+endif
+endif
+endif
+
+pkg_cflags = $(shell pkg-config --cflags $(1))
+pkg_libs = $(shell pkg-config --libs $(1))
+
+CFLAGS ?= -O2 -g
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2
+override CFLAGS += -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DCASROOT_VERSION='"$(VERSION)"' \
+	-Iinclude -I$(BUILD)/gen -MMD -MP
+
+LIB_PKGS := libprotobuf-c libcrypto
+FUSE_PKGS := fuse3
+RUNNER_PKGS := libcap json-c
+
+LIB_SRCS := $(wildcard lib/*.c)
+CLI_SRCS := $(wildcard cli/*.c)
+GEN_SRCS := $(BUILD)/gen/reapi.pb-c.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/reapi.pb-c.o
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+LIBCASROOT := $(BUILD)/libcasroot.a
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+BINS := $(BUILD)/bin/casroot
+
+.PHONY: all check unit integration demo bench install clean format help
+all: $(BINS)
+
+help:
+	@echo "make [all] | check | demo | bench | install PREFIX=… DESTDIR=… | format | clean"
+
+$(BUILD)/gen/reapi.pb-c.c $(BUILD)/gen/reapi.pb-c.h: lib/reapi.proto
+	@mkdir -p $(BUILD)/gen
+	protoc-c --proto_path=lib --c_out=$(BUILD)/gen $<
+
+$(BUILD)/obj/gen/reapi.pb-c.o: $(BUILD)/gen/reapi.pb-c.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Wno-shadow $(call pkg_cflags,$(LIB_PKGS)) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c | $(BUILD)/gen/reapi.pb-c.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) $(FUSE_PKGS) $(RUNNER_PKGS)) -c -o $@ $<
+
+$(LIBCASROOT): $(LIB_OBJS)
+	$(AR) rcs $@ $^
+
+$(BUILD)/bin/casroot: $(CLI_OBJS) $(LIBCASROOT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIBCASROOT) | $(BUILD)/gen/reapi.pb-c.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(call pkg_cflags,cmocka $(LIB_PKGS)) -o $@ $< $(LIBCASROOT) \
+		$(call pkg_libs,cmocka $(LIB_PKGS))
+
+unit: $(UNIT_BINS)
+
+check: all unit
+	tests/run.sh $(BUILD)
+
+demo: all
+	scripts/demo.sh $(BUILD)
+
+bench: all
+	scripts/bench.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+format:
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj $(BUILD)/tests -name '*.d' 2>/dev/null)
