@@ -56,7 +56,7 @@ int cmd_cat(int argc, char **argv)
 	store_options_init(&so);
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if ((r = store_options_handle(&so, opt, optarg, cat_usage)) <= 0)
-			return r == 0 ? usage_error("cat: unknown option") : EXIT_USAGE;
+			return r == 0 ? option_error("cat", argv) : EXIT_USAGE;
 		if (r == 2)
 			return EXIT_OK;
 	}

@@ -136,7 +136,7 @@ int cmd_ls(int argc, char **argv)
 		else if (opt == 'R')
 			l.recursive = true;
 		else if ((r = store_options_handle(&so, opt, optarg, ls_usage)) <= 0)
-			return r == 0 ? usage_error("ls: unknown option") : EXIT_USAGE;
+			return r == 0 ? option_error("ls", argv) : EXIT_USAGE;
 		else if (r == 2)
 			return EXIT_OK;
 	}

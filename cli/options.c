@@ -11,6 +11,7 @@
 
 void store_options_init(struct store_options *o)
 {
+	opterr = 0;
 	*o = (struct store_options){ .layout = STORE_LAYOUT_DETECT, .fn = DIGEST_FN_UNKNOWN };
 }
 
@@ -24,6 +25,15 @@ int usage_error(const char *fmt, ...)
 	va_end(ap);
 	log_error("%s (see --help)", line);
 	return EXIT_USAGE;
+}
+
+int option_error(const char *command, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && optopt < OPT_CAS && arg[0] == '-' && arg[1] != '-')
+		return usage_error("%s: unknown option -%c", command, optopt);
+	return usage_error("%s: unknown option or missing value: %s", command, arg);
 }
 
 int store_options_handle(struct store_options *o, int opt, const char *arg, const char *usage)

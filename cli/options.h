@@ -59,6 +59,9 @@ enum digest_fn store_options_fn(const struct store_options *o);
 /* Parses a digest argument, logging the failure with the argument. */
 int parse_digest_arg(const struct store_options *o, const char *text, struct digest *ret);
 
+/* Reports the option getopt_long just refused; returns EXIT_USAGE. */
+int option_error(const char *command, char **argv);
+
 /* Says "unexpected argument" or "missing argument" and returns EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -72,7 +72,7 @@ int cmd_put(int argc, char **argv)
 		else if (opt == OPT_CAPTURE_UNIX_MODE)
 			io.capture_unix_mode = true;
 		else if ((r = store_options_handle(&so, opt, optarg, put_usage)) <= 0)
-			return r == 0 ? usage_error("put: unknown option") : EXIT_USAGE;
+			return r == 0 ? option_error("put", argv) : EXIT_USAGE;
 		else if (r == 2)
 			return EXIT_OK;
 	}

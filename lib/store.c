@@ -177,7 +177,8 @@ static bool is_empty_blob(const struct digest *d)
 	return strcmp(empty.hash, d->hash) == 0;
 }
 
-int store_has_blob(struct store *s, const struct digest *d)
+/* 1 if the blob's file is there, 0 if not, or -errno. */
+static int blob_file_exists(struct store *s, const struct digest *d)
 {
 	char rel[PATH_MAX];
 	struct stat st;
@@ -187,9 +188,14 @@ int store_has_blob(struct store *s, const struct digest *d)
 		return r;
 	if (fstatat(s->dir_fd, rel, &st, 0) == 0)
 		return 1;
-	if (errno != ENOENT)
-		return -errno;
-	return is_empty_blob(d) ? 1 : 0;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int store_has_blob(struct store *s, const struct digest *d)
+{
+	int r = blob_file_exists(s, d);
+
+	return r == 0 && is_empty_blob(d) ? 1 : r;
 }
 
 static int open_empty_blob(int *ret_fd)
@@ -378,7 +384,7 @@ int store_put_buffer(struct store *s, enum digest_fn fn, const void *data, size_
 
 	if (r < 0)
 		return r;
-	r = store_has_blob(s, &d);
+	r = blob_file_exists(s, &d);
 	if (r < 0)
 		return r;
 	if (r == 0) {

@@ -6,7 +6,7 @@ set -eu
 packages="build-essential clang pkg-config
 libfuse3-dev fuse3 libcap-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler
 libssl-dev libjson-c-dev
-protobuf-compiler python3 python3-protobuf
+protobuf-compiler libprotobuf-dev python3 python3-protobuf
 golang-go attr psmisc procps util-linux iproute2 libcap2-bin
 fuse-overlayfs bindfs bubblewrap hyperfine"
 

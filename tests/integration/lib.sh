@@ -1,0 +1,114 @@
+# Shared by the integration tests: temporary directories, cleanup traps that
+# run even when a test fails, mounts, and readiness waits. Source it first.
+# A test exits 0 (passed), 77 (skipped, with the reason on stderr) or other (failed).
+set -eu
+
+BUILD=${BUILD:-build}
+BUILD=$(cd "$BUILD" && pwd)
+CASROOT="$BUILD/bin/casroot"
+CASROOTFS="$BUILD/bin/casrootfs"
+CASROOT_RUN="$BUILD/bin/casroot-run"
+TESTS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+REAPI_REF="$TESTS_DIR/reference/reapi_ref.py"
+PY=/usr/bin/python3
+
+TEST_TMP=$(mktemp -d /tmp/casroot-it.XXXXXX)
+_mounts=()
+_pids=()
+
+cleanup() {
+	local rc=$?
+	local m p
+	for p in "${_pids[@]+"${_pids[@]}"}"; do
+		kill -TERM "$p" 2>/dev/null || true
+	done
+	for m in "${_mounts[@]+"${_mounts[@]}"}"; do
+		if mountpoint -q "$m" 2>/dev/null; then
+			fusermount3 -u "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+		fi
+	done
+	for p in "${_pids[@]+"${_pids[@]}"}"; do
+		kill -KILL "$p" 2>/dev/null || true
+	done
+	rm -rf "$TEST_TMP"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+skip() {
+	echo "SKIP: $*" >&2
+	exit 77
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+need_fuse() {
+	need_root
+	[ -c /dev/fuse ] || skip "needs /dev/fuse"
+}
+
+# Registers a mount point for cleanup.
+track_mount() {
+	_mounts+=("$1")
+}
+
+# Registers a process for cleanup.
+track_pid() {
+	_pids+=("$1")
+}
+
+# expect_eq WHAT EXPECTED ACTUAL
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: expected '$2', got '$3'"
+}
+
+# expect_status WHAT EXPECTED_STATUS COMMAND...; leaves stderr in $TEST_TMP/stderr
+expect_status() {
+	local what=$1 want=$2 got=0
+	shift 2
+	"$@" >"$TEST_TMP/stdout" 2>"$TEST_TMP/stderr" || got=$?
+	[ "$got" -eq "$want" ] || fail "$what: exit status $got, expected $want; stderr: $(cat "$TEST_TMP/stderr")"
+}
+
+# expect_stderr WHAT PATTERN: the last expect_status's stderr matches (grep -E)
+expect_stderr() {
+	grep -Eq -- "$2" "$TEST_TMP/stderr" || fail "$1: stderr '$(cat "$TEST_TMP/stderr")' lacks '$2'"
+	[ "$(wc -l <"$TEST_TMP/stderr")" -eq 1 ] || fail "$1: expected one line on stderr, got: $(cat "$TEST_TMP/stderr")"
+}
+
+# Path of a blob in a store: blob_path CAS LAYOUT HASH
+blob_path() {
+	case $2 in
+	casd) echo "$1/cas/objects/${3:0:2}/${3:2}" ;;
+	bazel) echo "$1/cas/${3:0:2}/$3" ;;
+	flat) echo "$1/$3" ;;
+	esac
+}
+
+# Builds a tree that exercises every awkward case of `casroot put`.
+make_awkward_tree() {
+	local t=$1
+	mkdir -p "$t/empty dir" "$t/sub/deeper" "$t/.hidden" "$t/ünïcödé"
+	: >"$t/empty file"
+	printf 'hello\n' >"$t/hello.txt"
+	printf '#!/bin/sh\necho hi\n' >"$t/run.sh"
+	chmod 755 "$t/run.sh"
+	printf 'dot\n' >"$t/.dotfile"
+	printf 'x\n' >"$t/B"
+	printf 'y\n' >"$t/a"
+	printf 'z\n' >"$t/_under"
+	printf 'é\n' >"$t/ünïcödé/é"
+	printf 'deep\n' >"$t/sub/deeper/file with spaces"
+	ln -s hello.txt "$t/rel-link"
+	ln -s /etc/hostname "$t/abs-link"
+	ln -s ../nowhere/at/all "$t/sub/dangling"
+	ln -s ../hello.txt "$t/sub/up-link"
+}
