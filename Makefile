@@ -32,15 +32,19 @@ RUNNER_PKGS := libcap json-c
 
 LIB_SRCS := $(wildcard lib/*.c)
 CLI_SRCS := $(wildcard cli/*.c)
+FUSE_SRCS := $(wildcard fuse/*.c)
+ENV_SRCS := fuse/env/env.c fuse/env/env_args.c
 GEN_SRCS := $(BUILD)/gen/reapi.pb-c.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/reapi.pb-c.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+FUSE_OBJS := $(FUSE_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/fuse/env_blob.o
+ENV_BIN := $(BUILD)/env/env
 LIBCASROOT := $(BUILD)/libcasroot.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/bin/casroot
+BINS := $(BUILD)/bin/casroot $(BUILD)/bin/casrootfs
 
 .PHONY: all check unit integration demo bench install clean format help
 all: $(BINS)
@@ -60,12 +64,31 @@ $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/reapi.pb-c.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) $(FUSE_PKGS) $(RUNNER_PKGS)) -c -o $@ $<
 
+$(BUILD)/obj/fuse/%.o: override CFLAGS += -DFUSE_USE_VERSION=312
+
+# The static env that casrootfs serves as /usr/bin/env.
+$(ENV_BIN): $(ENV_SRCS) fuse/env/env_args.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 $(WARNINGS) -O2 -static -o $@ $(ENV_SRCS)
+
+$(BUILD)/obj/fuse/env_blob.o: fuse/env_blob.S $(ENV_BIN)
+	@mkdir -p $(dir $@)
+	$(CC) -c -DENV_BINARY='"$(ENV_BIN)"' -o $@ $<
+
 $(LIBCASROOT): $(LIB_OBJS)
 	$(AR) rcs $@ $^
 
 $(BUILD)/bin/casroot: $(CLI_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+
+$(BUILD)/bin/casrootfs: $(FUSE_OBJS) $(LIBCASROOT)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(FUSE_PKGS) json-c $(LIB_PKGS)) -lpthread
+
+$(BUILD)/tests/test_env: tests/unit/test_env.c fuse/env/env_args.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Ifuse/env $(call pkg_cflags,cmocka) -o $@ $^ $(call pkg_libs,cmocka)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBCASROOT) | $(BUILD)/gen/reapi.pb-c.h
 	@mkdir -p $(dir $@)
@@ -88,7 +111,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 format:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(ENV_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h fuse/*.h
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,30 @@
+/* Option handling of casroot's own POSIX `env`, the one casrootfs serves as
+ * /usr/bin/env: -i (and "-"), -u NAME, --, NAME=VALUE…, then UTILITY ARGS…. */
+#ifndef CASROOT_ENV_ARGS_H
+#define CASROOT_ENV_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses, as POSIX and GNU env give them. */
+enum { ENV_EXIT_USAGE = 125, ENV_EXIT_CANNOT_RUN = 126, ENV_EXIT_NOT_FOUND = 127 };
+
+struct env_plan {
+	bool clear;		/* -i: start from an empty environment */
+	char **unset;		/* -u names, in order */
+	size_t n_unset;
+	char **assign;		/* NAME=VALUE words, in order */
+	size_t n_assign;
+	char **utility;		/* NULL: print the environment */
+};
+
+/* Fills plan from argv (pointers into argv; plan->unset and plan->assign are
+ * allocated with argc slots). 0, or -1 with *ret_error set. */
+int env_parse(int argc, char **argv, struct env_plan *plan, const char **ret_error);
+void env_plan_free(struct env_plan *plan);
+
+/* Runs utility searching PATH like execvp; returns only on failure, with the
+ * exit status to use (126 found but not runnable, 127 not found). */
+int env_exec(char **utility, char **envp);
+
+#endif

@@ -1,0 +1,52 @@
+/* The state of one casrootfs mount, passed to every FUSE operation as the
+ * session's userdata: options, the CAS, the inode table, the synthesized
+ * entries' contents and the counters. */
+#ifndef CASROOT_FUSE_FS_H
+#define CASROOT_FUSE_FS_H
+
+#include "inode.h"
+#include "stats.h"
+#include "synth.h"
+
+#include <casroot/store.h>
+
+struct fs_options {
+	const char *cas;
+	enum store_layout layout;
+	struct digest root;
+	const char *mountpoint;
+	const char *fuse_opts; /* -o */
+	const char *log_path;
+	const char *stats_path;
+	const char *env_binary;
+	bool foreground, debug, verify_files;
+	unsigned synth_groups; /* enum synth_group bits still on */
+	uid_t uid;
+	gid_t gid;
+};
+
+struct fs {
+	const struct fs_options *opts;
+	struct store *store;
+	struct inode_table table;
+	struct fs_stats stats;
+	const void *env_data;
+	size_t env_size;
+};
+
+/* Inputs never change: the kernel may cache them for this long (seconds). */
+#define FS_CACHE_TIMEOUT 86400.0
+
+/* Makes the root node from the root Directory, which must load cleanly.
+ * Logs and returns -errno otherwise. */
+int fs_init_root(struct fs *fs);
+
+/* Creates a directory's children from its Directory blob and the
+ * synthesized entries for its place. Table lock held. 0, or -EIO after one
+ * log line naming the digest, the path and the reason. */
+int fs_expand(struct fs *fs, struct node *dir);
+
+/* Logs one line "WHAT DIGEST (PATH): REASON" about node and counts an error. */
+void fs_log_failure(struct fs *fs, const struct node *n, const char *what, const char *reason);
+
+#endif

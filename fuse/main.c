@@ -1,0 +1,307 @@
+/* casrootfs: mounts an input root from a local CAS. main() parses the
+ * options, refuses a bad root before mounting, mounts, detaches once the
+ * mount is ready (unless -f), serves until unmounted or signalled, and leaves
+ * nothing mounted behind. */
+#include "fs.h"
+#include "ops.h"
+
+#include <casroot/directory.h>
+#include <casroot/log.h>
+#include <casroot/util.h>
+
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const char casroot_env_start[], casroot_env_end[];
+
+enum { EXIT_USAGE = 2 };
+#define MAX_ENV_BINARY (64 << 20)
+
+static const char usage[] =
+	"Usage: casrootfs [OPTIONS] --root DIGEST MOUNTPOINT\n"
+	"Serves the input root DIGEST from a local CAS at MOUNTPOINT, lazily, with\n"
+	"/usr/bin/env, /dev and mount points for /proc, /sys and /tmp synthesized.\n\n"
+	"  --root DIGEST        the root Directory (HASH/SIZE or HASH-SIZE)\n"
+	"  --cas DIR            the CAS (default $CASROOT_CAS, else ~/.cache/casroot)\n"
+	"  --layout L           casd, bazel or flat (default: detect)\n"
+	"  --owner UID:GID      owner of every entry (default 0:0)\n"
+	"  --env-binary PATH    serve this file as /usr/bin/env instead of the built-in one\n"
+	"  --no-env, --no-dev, --no-mountpoints   turn a group of synthesized entries off\n"
+	"  --verify-files       check a file blob's digest the first time it is opened\n"
+	"  --stats FILE         write request and blob counters as JSON at unmount\n"
+	"  --log FILE           where a background daemon logs (default: syslog)\n"
+	"  -f                   stay in the foreground, log to stderr\n"
+	"  -d                   log every FUSE request (implies -f)\n"
+	"  -o OPTS              extra mount options\n"
+	"  --help, --version\n"
+	"Exit status: 0 after a clean unmount, 1 on failure, 2 on a usage error.\n";
+
+enum {
+	OPT_ROOT = 0x100, OPT_CAS, OPT_LAYOUT, OPT_OWNER, OPT_ENV_BINARY, OPT_NO_ENV, OPT_NO_DEV,
+	OPT_NO_MOUNTPOINTS, OPT_VERIFY_FILES, OPT_STATS, OPT_LOG, OPT_HELP, OPT_VERSION,
+};
+
+static const struct option longopts[] = {
+	{ "root", required_argument, NULL, OPT_ROOT },
+	{ "cas", required_argument, NULL, OPT_CAS },
+	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "owner", required_argument, NULL, OPT_OWNER },
+	{ "env-binary", required_argument, NULL, OPT_ENV_BINARY },
+	{ "no-env", no_argument, NULL, OPT_NO_ENV },
+	{ "no-dev", no_argument, NULL, OPT_NO_DEV },
+	{ "no-mountpoints", no_argument, NULL, OPT_NO_MOUNTPOINTS },
+	{ "verify-files", no_argument, NULL, OPT_VERIFY_FILES },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "log", required_argument, NULL, OPT_LOG },
+	{ "help", no_argument, NULL, OPT_HELP },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ 0 },
+};
+
+static int usage_error(const char *what, const char *arg)
+{
+	log_error("%s%s%s (see --help)", what, arg ? ": " : "", arg ? arg : "");
+	return EXIT_USAGE;
+}
+
+static int parse_owner(const char *text, struct fs_options *o)
+{
+	char *end;
+	unsigned long uid = strtoul(text, &end, 10), gid;
+
+	if (end == text || *end != ':')
+		return -EINVAL;
+	text = end + 1;
+	gid = strtoul(text, &end, 10);
+	if (end == text || *end || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1)
+		return -EINVAL;
+	o->uid = uid;
+	o->gid = gid;
+	return 0;
+}
+
+/* Makes a path absolute, since the daemon changes to / when it detaches. */
+static const char *absolute(const char *path)
+{
+	char cwd[PATH_MAX], *abs;
+
+	if (!path || path[0] == '/' || !getcwd(cwd, sizeof(cwd)) || asprintf(&abs, "%s/%s", cwd, path) < 0)
+		return path;
+	return abs;
+}
+
+static int handle_option(int opt, const char *arg, struct fs_options *o)
+{
+	struct reason why;
+
+	switch (opt) {
+	case 'f': o->foreground = true; break;
+	case 'd': o->debug = o->foreground = true; break;
+	case 'o': o->fuse_opts = arg; break;
+	case OPT_ROOT:
+		if (digest_parse(arg, DIGEST_FN_UNKNOWN, &o->root, &why) < 0) {
+			log_error("--root %s: %s", arg, why.text);
+			return EXIT_USAGE;
+		}
+		break;
+	case OPT_CAS: o->cas = arg; break;
+	case OPT_LAYOUT:
+		if (store_layout_from_name(arg, &o->layout) < 0)
+			return usage_error("--layout expects casd, bazel or flat", arg);
+		break;
+	case OPT_OWNER:
+		if (parse_owner(arg, o) < 0)
+			return usage_error("--owner expects UID:GID", arg);
+		break;
+	case OPT_ENV_BINARY: o->env_binary = arg; break;
+	case OPT_NO_ENV: o->synth_groups &= ~SYNTH_ENV; break;
+	case OPT_NO_DEV: o->synth_groups &= ~SYNTH_DEV; break;
+	case OPT_NO_MOUNTPOINTS: o->synth_groups &= ~SYNTH_MOUNTPOINTS; break;
+	case OPT_VERIFY_FILES: o->verify_files = true; break;
+	case OPT_STATS: o->stats_path = absolute(arg); break;
+	case OPT_LOG: o->log_path = absolute(arg); break;
+	default: return usage_error("unknown option or missing value", NULL);
+	}
+	return 0;
+}
+
+/* 0 to go on, or an exit status (-1: exit 0 after --help/--version). */
+static int parse_args(int argc, char **argv, struct fs_options *o)
+{
+	int opt, r;
+
+	*o = (struct fs_options){ .layout = STORE_LAYOUT_DETECT, .synth_groups = SYNTH_ALL };
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "fdo:", longopts, NULL)) != -1) {
+		if (opt == OPT_HELP || opt == OPT_VERSION) {
+			if (opt == OPT_HELP)
+				fputs(usage, stdout);
+			else
+				printf("casrootfs %s\n", CASROOT_VERSION);
+			return -1;
+		}
+		if (opt == '?' || opt == ':')
+			return usage_error("unknown option or missing value", argv[optind - 1]);
+		if ((r = handle_option(opt, optarg, o)) != 0)
+			return r;
+	}
+	if (o->root.fn == DIGEST_FN_UNKNOWN)
+		return usage_error("--root DIGEST is required", NULL);
+	if (argc - optind != 1)
+		return usage_error("expected exactly one MOUNTPOINT", NULL);
+	o->mountpoint = argv[optind];
+	return 0;
+}
+
+static int load_env_binary(struct fs *fs)
+{
+	_cleanup_close_ int fd = -1;
+	struct stat st;
+	char *data;
+
+	if (!fs->opts->env_binary) {
+		fs->env_data = casroot_env_start;
+		fs->env_size = casroot_env_end - casroot_env_start;
+		return 0;
+	}
+	fd = open(fs->opts->env_binary, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || st.st_size > MAX_ENV_BINARY)
+		return -EINVAL;
+	data = malloc(st.st_size ? st.st_size : 1);
+	if (!data)
+		return -ENOMEM;
+	if (read_full(fd, data, st.st_size) != st.st_size) {
+		free(data);
+		return -EIO;
+	}
+	fs->env_data = data;
+	fs->env_size = st.st_size;
+	return 0;
+}
+
+static const char *default_cas(char *buf, size_t len)
+{
+	const char *env = getenv("CASROOT_CAS"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (env && env[0])
+		return env;
+	snprintf(buf, len, "%s%s/casroot", xdg && xdg[0] ? xdg : home ? home : "/root", xdg && xdg[0] ? "" : "/.cache");
+	return buf;
+}
+
+/* Everything that can fail before mounting. */
+static int prepare(struct fs *fs)
+{
+	char buf[PATH_MAX];
+	const char *cas = fs->opts->cas ? fs->opts->cas : default_cas(buf, sizeof(buf));
+	struct stat st;
+	int r;
+
+	if (stat(fs->opts->mountpoint, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		log_error("mount point %s: %s", fs->opts->mountpoint, errno ? strerror(errno) : "not a directory");
+		return -ENOTDIR;
+	}
+	r = store_open(cas, fs->opts->layout, false, &fs->store);
+	if (r < 0) {
+		log_error("CAS %s: %s", cas, strerror(-r));
+		return r;
+	}
+	r = load_env_binary(fs);
+	if (r < 0) {
+		log_error("--env-binary %s: %s", fs->opts->env_binary, strerror(-r));
+		return r;
+	}
+	return fs_init_root(fs);
+}
+
+static int build_fuse_args(const struct fs_options *o, struct fuse_args *args)
+{
+	char opts[1024];
+	bool root = geteuid() == 0;
+
+	if (!root)
+		log_warn("not running as root: mounting without allow_other and dev, so only uid %u can use the "
+			 "mount and device nodes will not open",
+			 (unsigned)geteuid());
+	snprintf(opts, sizeof(opts), "fsname=casroot,subtype=casrootfs,default_permissions,nosuid%s%s%s",
+		 root ? ",allow_other,dev" : "", o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "");
+	if (fuse_opt_add_arg(args, "casrootfs") || fuse_opt_add_arg(args, "-o") || fuse_opt_add_arg(args, opts) ||
+	    (o->debug && fuse_opt_add_arg(args, "-d")))
+		return -ENOMEM;
+	return 0;
+}
+
+static int serve(struct fs *fs, struct fuse_session *se)
+{
+	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
+	int r;
+
+	if (!cfg)
+		return -ENOMEM;
+	fuse_loop_cfg_set_max_threads(cfg, 16);
+	fuse_loop_cfg_set_idle_threads(cfg, 4);
+	r = fuse_session_loop_mt(se, cfg);
+	fuse_loop_cfg_destroy(cfg);
+	(void)fs;
+	return r;
+}
+
+static int run(struct fs *fs)
+{
+	struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+	struct fuse_session *se = NULL;
+	int r = build_fuse_args(fs->opts, &args);
+
+	if (r == 0 && !(se = fuse_session_new(&args, &fs_ops, sizeof(fs_ops), fs)))
+		r = -EINVAL;
+	fuse_opt_free_args(&args);
+	if (r < 0)
+		return r;
+	if (fuse_set_signal_handlers(se) != 0 || fuse_session_mount(se, fs->opts->mountpoint) != 0) {
+		log_error("mount %s: failed (see the line above)", fs->opts->mountpoint);
+		fuse_remove_signal_handlers(se);
+		fuse_session_destroy(se);
+		return -EIO;
+	}
+	if (!fs->opts->foreground) {
+		if (fs->opts->log_path && log_to_file(fs->opts->log_path) < 0)
+			log_warn("--log %s: %s; logging to syslog", fs->opts->log_path, strerror(errno));
+		if (!fs->opts->log_path)
+			log_to_syslog();
+		fuse_daemonize(0);
+	}
+	r = serve(fs, se);
+	fuse_session_unmount(se);
+	fuse_remove_signal_handlers(se);
+	fuse_session_destroy(se);
+	return r;
+}
+
+int main(int argc, char **argv)
+{
+	struct fs_options opts;
+	struct fs fs = { .opts = &opts, .table = { .lock = PTHREAD_MUTEX_INITIALIZER } };
+	int r;
+
+	log_init("casrootfs");
+	r = parse_args(argc, argv, &opts);
+	if (r != 0)
+		return r < 0 ? 0 : r;
+	fs.table.uid = opts.uid;
+	fs.table.gid = opts.gid;
+	if (prepare(&fs) < 0)
+		return 1;
+	r = run(&fs);
+	if (opts.stats_path && stats_write(&fs.stats, opts.stats_path) < 0)
+		log_error("--stats %s: %s", opts.stats_path, strerror(errno));
+	node_free(fs.table.root);
+	store_close(fs.store);
+	if (opts.env_binary)
+		free((void *)fs.env_data);
+	return r < 0 ? 1 : 0;
+}
