@@ -13,6 +13,7 @@ REAPI_REF="$TESTS_DIR/reference/reapi_ref.py"
 PY=/usr/bin/python3
 
 TEST_TMP=$(mktemp -d /tmp/casroot-it.XXXXXX)
+chmod 755 "$TEST_TMP" # actions run as other uids must reach their roots
 _mounts=()
 _pids=()
 
@@ -111,4 +112,53 @@ make_awkward_tree() {
 	ln -s /etc/hostname "$t/abs-link"
 	ln -s ../nowhere/at/all "$t/sub/dangling"
 	ln -s ../hello.txt "$t/sub/up-link"
+}
+
+# mount_root CAS ROOT_DIGEST MOUNTPOINT [casrootfs options…]: mounts in the
+# background (casrootfs returns once the mount is ready) and registers it.
+mount_root() {
+	local cas=$1 root=$2 mnt=$3
+	shift 3
+	mkdir -p "$mnt"
+	track_mount "$mnt"
+	"$CASROOTFS" --cas "$cas" --root "$root" --log "$TEST_TMP/casrootfs.log" "$@" "$mnt"
+}
+
+# unmount_root MOUNTPOINT: unmounts and waits until the daemon has exited
+# (so that its --stats file is complete).
+unmount_root() {
+	local pid
+	pid=$(daemon_pid "$1")
+	fusermount3 -u "$1"
+	[ -z "$pid" ] || wait_gone "$pid"
+}
+
+# The pid of the casrootfs serving MOUNTPOINT, if any.
+daemon_pid() {
+	pgrep -f "^$CASROOTFS .* $1\$" | head -n 1 || true
+}
+
+# alive PID: the process exists and is not a zombie (an orphaned daemon
+# is reaped by whatever init the machine has, which may take its time).
+alive() {
+	local state
+	state=$(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+# wait_gone PID: waits up to 10 s for a process to exit.
+wait_gone() {
+	local i
+	for i in $(seq 200); do
+		alive "$1" || return 0
+		sleep 0.05
+	done
+	fail "process $1 still running"
+}
+
+# A JSON field of a stats file: json_get FILE a.b
+json_get() {
+	$PY -c 'import json,sys; v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): v=v[k]
+print(v)' "$1" "$2"
 }
