@@ -88,7 +88,7 @@ $(BUILD)/bin/casrootfs: $(FUSE_OBJS) $(LIBCASROOT)
 
 $(BUILD)/tests/test_env: tests/unit/test_env.c fuse/env/env_args.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ifuse/env $(call pkg_cflags,cmocka) -o $@ $^ $(call pkg_libs,cmocka)
+	$(CC) $(CFLAGS) -Ifuse/env $(call pkg_cflags,cmocka) -o $@ $(filter %.c,$^) $(call pkg_libs,cmocka)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBCASROOT) | $(BUILD)/gen/reapi.pb-c.h
 	@mkdir -p $(dir $@)

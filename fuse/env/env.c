@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern char **environ;
 
@@ -42,7 +43,9 @@ int main(int argc, char **argv)
 			puts(*e);
 		return fflush(stdout) == 0 ? 0 : ENV_EXIT_USAGE;
 	}
-	status = env_exec(plan.utility, environ ? environ : (char *[]){ NULL });
+	/* execvp searches the PATH of the environment just built. */
+	execvp(plan.utility[0], plan.utility);
+	status = env_exec_status(errno);
 	fprintf(stderr, "env: '%s': %s\n", plan.utility[0], strerror(errno));
 	return status;
 }

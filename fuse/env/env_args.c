@@ -4,10 +4,8 @@
 #include "env_args.h"
 
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 static int take_option(char **argv, int *i, int argc, struct env_plan *plan, const char **ret_error)
 {
@@ -69,41 +67,7 @@ void env_plan_free(struct env_plan *plan)
 	free(plan->assign);
 }
 
-static const char *path_of(char **envp)
+int env_exec_status(int err)
 {
-	for (char **e = envp; *e; e++)
-		if (strncmp(*e, "PATH=", 5) == 0)
-			return *e + 5;
-	return "/usr/local/bin:/usr/bin:/bin";
-}
-
-int env_exec(char **utility, char **envp)
-{
-	const char *path = path_of(envp);
-	const char *name = utility[0];
-	char candidate[PATH_MAX];
-	int status = ENV_EXIT_NOT_FOUND, saved = ENOENT;
-
-	if (strchr(name, '/')) {
-		execve(name, utility, envp);
-		return errno == ENOENT || errno == ENOTDIR ? ENV_EXIT_NOT_FOUND : ENV_EXIT_CANNOT_RUN;
-	}
-	while (*path) {
-		size_t len = strcspn(path, ":");
-		const char *dir = len ? path : ".";
-		size_t dir_len = len ? len : 1;
-		if (dir_len + 1 + strlen(name) < sizeof(candidate)) {
-			memcpy(candidate, dir, dir_len);
-			candidate[dir_len] = '/';
-			strcpy(candidate + dir_len + 1, name);
-			execve(candidate, utility, envp);
-			if (errno != ENOENT && errno != ENOTDIR) {
-				status = ENV_EXIT_CANNOT_RUN;
-				saved = errno;
-			}
-		}
-		path += len + (path[len] == ':');
-	}
-	errno = saved;
-	return status;
+	return err == ENOENT || err == ENOTDIR ? ENV_EXIT_NOT_FOUND : ENV_EXIT_CANNOT_RUN;
 }

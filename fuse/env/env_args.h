@@ -23,8 +23,8 @@ struct env_plan {
 int env_parse(int argc, char **argv, struct env_plan *plan, const char **ret_error);
 void env_plan_free(struct env_plan *plan);
 
-/* Runs utility searching PATH like execvp; returns only on failure, with the
- * exit status to use (126 found but not runnable, 127 not found). */
-int env_exec(char **utility, char **envp);
+/* The exit status for a failed execvp: 127 when nothing by that name was
+ * found, 126 when it was found but could not be run. */
+int env_exec_status(int err);
 
 #endif

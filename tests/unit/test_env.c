@@ -78,15 +78,11 @@ static void rejects_bad_usage(void **state)
 
 static void exec_statuses(void **state)
 {
-	char *missing[] = { "casroot-no-such-utility", NULL };
-	char *not_exec[] = { "/etc/hostname", NULL };
-	char *dir_path[] = { "/nonexistent/x", NULL };
-	char *env_path[] = { "PATH=/nonexistent:/also-not", NULL };
-
 	(void)state;
-	assert_int_equal(env_exec(missing, env_path), ENV_EXIT_NOT_FOUND);
-	assert_int_equal(env_exec(not_exec, env_path), ENV_EXIT_CANNOT_RUN);
-	assert_int_equal(env_exec(dir_path, env_path), ENV_EXIT_NOT_FOUND);
+	assert_int_equal(env_exec_status(ENOENT), ENV_EXIT_NOT_FOUND);
+	assert_int_equal(env_exec_status(ENOTDIR), ENV_EXIT_NOT_FOUND);
+	assert_int_equal(env_exec_status(EACCES), ENV_EXIT_CANNOT_RUN);
+	assert_int_equal(env_exec_status(ENOEXEC), ENV_EXIT_CANNOT_RUN);
 }
 
 int main(void)
