@@ -6,6 +6,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 CC ?= cc
+V ?= 0
+Q := $(if $(filter 1,$(V)),,@)
 
 NO_DEPS_GOALS := clean format help
 ifneq ($(filter-out $(NO_DEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
@@ -33,18 +35,20 @@ RUNNER_PKGS := libcap json-c
 LIB_SRCS := $(wildcard lib/*.c)
 CLI_SRCS := $(wildcard cli/*.c)
 FUSE_SRCS := $(wildcard fuse/*.c)
+RUNNER_SRCS := $(wildcard runner/*.c)
 ENV_SRCS := fuse/env/env.c fuse/env/env_args.c
 GEN_SRCS := $(BUILD)/gen/reapi.pb-c.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/reapi.pb-c.o
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
 FUSE_OBJS := $(FUSE_SRCS:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/fuse/env_blob.o
+RUNNER_OBJS := $(RUNNER_SRCS:%.c=$(BUILD)/obj/%.o)
 ENV_BIN := $(BUILD)/env/env
 LIBCASROOT := $(BUILD)/libcasroot.a
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-BINS := $(BUILD)/bin/casroot $(BUILD)/bin/casrootfs
+BINS := $(BUILD)/bin/casroot $(BUILD)/bin/casrootfs $(BUILD)/bin/casroot-run
 
 .PHONY: all check unit integration demo bench install clean format help
 all: $(BINS)
@@ -54,48 +58,71 @@ help:
 
 $(BUILD)/gen/reapi.pb-c.c $(BUILD)/gen/reapi.pb-c.h: lib/reapi.proto
 	@mkdir -p $(BUILD)/gen
-	protoc-c --proto_path=lib --c_out=$(BUILD)/gen $<
+	@echo "  PROTOC  $@"
+	$(Q)protoc-c --proto_path=lib --c_out=$(BUILD)/gen $<
 
 $(BUILD)/obj/gen/reapi.pb-c.o: $(BUILD)/gen/reapi.pb-c.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Wno-shadow $(call pkg_cflags,$(LIB_PKGS)) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Wno-shadow $(call pkg_cflags,$(LIB_PKGS)) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/reapi.pb-c.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) $(FUSE_PKGS) $(RUNNER_PKGS)) -c -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(call pkg_cflags,$(LIB_PKGS) $(FUSE_PKGS) $(RUNNER_PKGS)) -c -o $@ $<
 
 $(BUILD)/obj/fuse/%.o: override CFLAGS += -DFUSE_USE_VERSION=312
 
 # The static env that casrootfs serves as /usr/bin/env.
 $(ENV_BIN): $(ENV_SRCS) fuse/env/env_args.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARNINGS) -O2 -static -o $@ $(ENV_SRCS)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 $(WARNINGS) -O2 -static -o $@ $(ENV_SRCS)
 
 $(BUILD)/obj/fuse/env_blob.o: fuse/env_blob.S $(ENV_BIN)
 	@mkdir -p $(dir $@)
-	$(CC) -c -DENV_BINARY='"$(ENV_BIN)"' -o $@ $<
+	@echo "  CC      $@"
+	$(Q)$(CC) -c -DENV_BINARY='"$(ENV_BIN)"' -o $@ $<
 
 $(LIBCASROOT): $(LIB_OBJS)
-	$(AR) rcs $@ $^
+	@echo "  AR      $@"
+	$(Q)$(AR) rcs $@ $^
 
 $(BUILD)/bin/casroot: $(CLI_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
 
 $(BUILD)/bin/casrootfs: $(FUSE_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(FUSE_PKGS) json-c $(LIB_PKGS)) -lpthread
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(FUSE_PKGS) json-c $(LIB_PKGS)) -lpthread
+
+# The runner knows nothing of the CAS: it links only the logging helpers.
+$(BUILD)/bin/casroot-run: $(RUNNER_OBJS) $(BUILD)/obj/lib/log.o $(BUILD)/obj/lib/util.o
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(RUNNER_PKGS)) -lm
 
 $(BUILD)/tests/test_env: tests/unit/test_env.c fuse/env/env_args.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -Ifuse/env $(call pkg_cflags,cmocka) -o $@ $(filter %.c,$^) $(call pkg_libs,cmocka)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Ifuse/env $(call pkg_cflags,cmocka) -o $@ $(filter %.c,$^) $(call pkg_libs,cmocka)
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBCASROOT) | $(BUILD)/gen/reapi.pb-c.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(call pkg_cflags,cmocka $(LIB_PKGS)) -o $@ $< $(LIBCASROOT) \
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) $(call pkg_cflags,cmocka $(LIB_PKGS)) -o $@ $< $(LIBCASROOT) \
 		$(call pkg_libs,cmocka $(LIB_PKGS))
 
-unit: $(UNIT_BINS)
+# Static programs the integration tests and the demo run inside roots.
+TOOLS := $(BUILD)/tools/ls-proc $(BUILD)/tools/probe
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -O2 -static -o $@ $<
+
+unit: $(UNIT_BINS) $(TOOLS)
 
 check: all unit
 	tests/run.sh $(BUILD)
@@ -111,7 +138,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 format:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(ENV_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h fuse/*.h
+	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(RUNNER_SRCS) $(ENV_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h fuse/*.h runner/*.h
 
 clean:
 	rm -rf $(BUILD)

@@ -48,6 +48,12 @@ int log_to_file(const char *path)
 	return 0;
 }
 
+void log_to_fd(int fd)
+{
+	log_fd = fd;
+	use_syslog = false;
+}
+
 void log_to_syslog(void)
 {
 	openlog(program, LOG_PID, LOG_DAEMON);

@@ -7,7 +7,7 @@ packages="build-essential clang pkg-config
 libfuse3-dev fuse3 libcap-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler
 libssl-dev libjson-c-dev
 protobuf-compiler libprotobuf-dev python3 python3-protobuf
-golang-go attr psmisc procps util-linux iproute2 libcap2-bin
+golang-go busybox-static attr psmisc procps util-linux iproute2 libcap2-bin
 fuse-overlayfs bindfs bubblewrap hyperfine"
 
 # --check: exit 0 when every package is installed, 1 otherwise.

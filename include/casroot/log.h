@@ -20,6 +20,8 @@ const char *log_program(void);
 /* Sends further lines to FILE (appended); 0 or -errno. */
 int log_to_file(const char *path);
 void log_to_syslog(void);
+/* Sends further lines to an open descriptor. */
+void log_to_fd(int fd);
 void log_set_verbose(bool verbose);
 bool log_is_verbose(void);
 

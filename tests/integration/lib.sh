@@ -162,3 +162,34 @@ json_get() {
 for k in sys.argv[2].split("."): v=v[k]
 print(v)' "$1" "$2"
 }
+
+TOOLS="$BUILD/tools"
+
+# make_plain_root DIR: a root on the host filesystem with busybox, the test
+# tools, and the directories a sandbox needs (proc, sys, tmp, dev).
+make_plain_root() {
+	local r=$1 c
+	mkdir -p "$r/bin" "$r/proc" "$r/sys" "$r/tmp" "$r/dev" "$r/work"
+	chmod 1777 "$r/tmp" "$r/work"
+	cp /bin/busybox "$TOOLS/ls-proc" "$TOOLS/probe" "$r/bin/"
+	for c in sh ls cat id mount mknod chroot kill sleep echo hostname env pwd grep wc head; do
+		ln -sf busybox "$r/bin/$c"
+	done
+}
+
+# go_ls_proc: builds (once) and prints the path of the pure-Go ls-proc.
+go_ls_proc() {
+	local out="$TOOLS/ls-proc-go"
+	command -v go >/dev/null || skip "needs go (golang-go)"
+	if [ ! -x "$out" ]; then
+		(cd "$TESTS_DIR/tools/ls-proc-go" &&
+			CGO_ENABLED=0 GOCACHE="$BUILD/go-cache" GOPATH="$BUILD/go-path" GOFLAGS=-mod=mod \
+				go build -o "$out" .) >&2 || fail "go build of ls-proc-go"
+	fi
+	echo "$out"
+}
+
+# no_mount_under PATH: nothing is mounted at or below PATH on the host.
+no_mount_under() {
+	! awk '{print $5}' /proc/self/mountinfo | grep -q "^$1" || fail "a mount is left under $1: $(grep "$1" /proc/self/mountinfo)"
+}

@@ -1,0 +1,3 @@
+module casroot/lsprocgo
+
+go 1.19
