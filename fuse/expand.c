@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/sysmacros.h>
 
 /* Buildbarn's fixed timestamp for entries without an mtime: 2000-01-01T00:00:00Z. */
@@ -24,25 +25,46 @@ void fs_log_failure(struct fs *fs, const struct node *n, const char *what, const
 	stats_add(&fs->stats.errors, 1);
 }
 
+struct timespec fs_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts;
+}
+
+static void set_times(struct node *n, struct timespec t)
+{
+	n->atime = n->mtime = n->ctime = t;
+}
+
 static void apply_properties(struct node *n, const Reapi__NodeProperties *p)
 {
 	if (!p)
 		return;
-	if (p->mtime) {
-		n->mtime.tv_sec = p->mtime->seconds;
-		n->mtime.tv_nsec = p->mtime->nanos;
-	}
+	if (p->mtime)
+		set_times(n, (struct timespec){ .tv_sec = p->mtime->seconds, .tv_nsec = p->mtime->nanos });
 	if (p->unix_mode)
 		n->mode = p->unix_mode->value & 07777;
 }
 
 static struct node *new_child(struct fs *fs, const char *name, enum node_kind kind, mode_t mode)
 {
-	struct node *n = node_new(name, kind, mode, &fs->table);
+	struct node *n = node_new(name, kind, mode, fs->table.uid, fs->table.gid);
 
 	if (n)
-		n->mtime.tv_sec = DEFAULT_MTIME;
+		set_times(n, (struct timespec){ .tv_sec = DEFAULT_MTIME });
 	return n;
+}
+
+/* Names n in dir, or frees it. */
+static int link_new(struct node *dir, struct node *n)
+{
+	int r = node_link(dir, n->name, n);
+
+	if (r < 0)
+		node_free_tree(NULL, n);
+	return r;
 }
 
 static int add_cas_children(struct fs *fs, struct node *dir, const Reapi__Directory *d)
@@ -57,24 +79,28 @@ static int add_cas_children(struct fs *fs, struct node *dir, const Reapi__Direct
 		n->has_digest = digest_from_message(f->digest, dir->digest.fn, &n->digest, &why) == 0;
 		n->size = n->digest.size;
 		apply_properties(n, f->node_properties);
-		if (node_add_child(dir, n) < 0)
-			return node_free(n), -ENOMEM;
+		if (link_new(dir, n) < 0)
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < d->n_directories; i++) {
 		const Reapi__DirectoryNode *c = d->directories[i];
 		if (!(n = new_child(fs, c->name, NODE_DIR, 0777)))
 			return -ENOMEM;
 		n->has_digest = digest_from_message(c->digest, dir->digest.fn, &n->digest, &why) == 0;
-		if (node_add_child(dir, n) < 0)
-			return node_free(n), -ENOMEM;
+		if (link_new(dir, n) < 0)
+			return -ENOMEM;
 	}
 	for (size_t i = 0; i < d->n_symlinks; i++) {
 		const Reapi__SymlinkNode *l = d->symlinks[i];
-		if (!(n = new_child(fs, l->name, NODE_SYMLINK, 0777)) || !(n->target = strdup(l->target)))
-			return node_free(n), -ENOMEM;
+		if (!(n = new_child(fs, l->name, NODE_SYMLINK, 0777)))
+			return -ENOMEM;
+		if (!(n->target = strdup(l->target))) {
+			node_free_tree(NULL, n);
+			return -ENOMEM;
+		}
 		apply_properties(n, l->node_properties);
-		if (node_add_child(dir, n) < 0)
-			return node_free(n), -ENOMEM;
+		if (link_new(dir, n) < 0)
+			return -ENOMEM;
 	}
 	apply_properties(dir, d->node_properties);
 	return 0;
@@ -99,7 +125,7 @@ static struct node *synth_node(struct fs *fs, const struct synth_entry *e)
 		n->size = fs->env_size;
 	}
 	if (e->target && !(n->target = strdup(e->target))) {
-		node_free(n);
+		node_free_tree(NULL, n);
 		return NULL;
 	}
 	return n;
@@ -125,10 +151,8 @@ static int merge_synth(struct fs *fs, struct node *dir)
 				 kind_word(have->kind), kind_word(e->kind));
 			continue;
 		}
-		if (!(n = synth_node(fs, e)))
+		if (!(n = synth_node(fs, e)) || link_new(dir, n) < 0)
 			return -ENOMEM;
-		if (node_add_child(dir, n) < 0)
-			return node_free(n), -ENOMEM;
 		if (dir->has_digest)
 			dir->augmented = true;
 	}
@@ -160,16 +184,13 @@ int fs_expand(struct fs *fs, struct node *dir)
 	if (r == 0)
 		r = merge_synth(fs, dir);
 	if (r < 0) {
-		/* Never serve half a directory. */
-		for (size_t i = 0; i < dir->n_children; i++)
-			node_free(dir->children[i]);
-		dir->n_children = dir->n_subdirs = dir->n_pinned = 0;
+		node_clear_entries(&fs->table, dir); /* never serve half a directory */
 		dir->broken = r == -EIO;
 		return r;
 	}
 	dir->expanded = true;
-	if (dir->parent)
-		dir->parent->n_pinned += dir->nlookup == 0;
+	if (dir->parent && dir->nlookup == 0)
+		dir->parent->n_pinned++;
 	return 0;
 }
 
@@ -183,6 +204,7 @@ int fs_init_root(struct fs *fs)
 	root->digest = fs->opts->root;
 	root->synth = fs->opts->synth_groups ? synth_root() : NULL;
 	root->nlookup = 1; /* the kernel's own reference, never forgotten */
+	root->nlink = 1;
 	fs->table.root = root;
 	return fs_expand(fs, root);
 }

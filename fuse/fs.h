@@ -5,6 +5,7 @@
 #define CASROOT_FUSE_FS_H
 
 #include "inode.h"
+#include "pool.h"
 #include "stats.h"
 #include "synth.h"
 
@@ -19,6 +20,7 @@ struct fs_options {
 	const char *log_path;
 	const char *stats_path;
 	const char *env_binary;
+	const char *upper; /* the file pool; NULL: a private temporary directory */
 	bool foreground, debug, verify_files;
 	unsigned synth_groups; /* enum synth_group bits still on */
 	uid_t uid;
@@ -29,6 +31,7 @@ struct fs {
 	const struct fs_options *opts;
 	struct store *store;
 	struct inode_table table;
+	struct pool pool;
 	struct fs_stats stats;
 	const void *env_data;
 	size_t env_size;
@@ -45,6 +48,9 @@ int fs_init_root(struct fs *fs);
  * synthesized entries for its place. Table lock held. 0, or -EIO after one
  * log line naming the digest, the path and the reason. */
 int fs_expand(struct fs *fs, struct node *dir);
+
+/* The current time, for nodes the action changes. */
+struct timespec fs_now(void);
 
 /* Logs one line "WHAT DIGEST (PATH): REASON" about node and counts an error. */
 void fs_log_failure(struct fs *fs, const struct node *n, const char *what, const char *reason);

@@ -27,7 +27,9 @@ static const char usage[] =
 	"  --root DIGEST        the root Directory (HASH/SIZE or HASH-SIZE)\n"
 	"  --cas DIR            the CAS (default $CASROOT_CAS, else ~/.cache/casroot)\n"
 	"  --layout L           casd, bazel or flat (default: detect)\n"
-	"  --owner UID:GID      owner of every entry (default 0:0)\n"
+	"  --upper DIR          the file pool for new and changed files (default: a private\n"
+	"                       temporary directory, removed at exit)\n"
+	"  --owner UID:GID      owner of every input entry (default 0:0)\n"
 	"  --env-binary PATH    serve this file as /usr/bin/env instead of the built-in one\n"
 	"  --no-env, --no-dev, --no-mountpoints   turn a group of synthesized entries off\n"
 	"  --verify-files       check a file blob's digest the first time it is opened\n"
@@ -40,7 +42,7 @@ static const char usage[] =
 	"Exit status: 0 after a clean unmount, 1 on failure, 2 on a usage error.\n";
 
 enum {
-	OPT_ROOT = 0x100, OPT_CAS, OPT_LAYOUT, OPT_OWNER, OPT_ENV_BINARY, OPT_NO_ENV, OPT_NO_DEV,
+	OPT_ROOT = 0x100, OPT_CAS, OPT_LAYOUT, OPT_UPPER, OPT_OWNER, OPT_ENV_BINARY, OPT_NO_ENV, OPT_NO_DEV,
 	OPT_NO_MOUNTPOINTS, OPT_VERIFY_FILES, OPT_STATS, OPT_LOG, OPT_HELP, OPT_VERSION,
 };
 
@@ -48,6 +50,7 @@ static const struct option longopts[] = {
 	{ "root", required_argument, NULL, OPT_ROOT },
 	{ "cas", required_argument, NULL, OPT_CAS },
 	{ "layout", required_argument, NULL, OPT_LAYOUT },
+	{ "upper", required_argument, NULL, OPT_UPPER },
 	{ "owner", required_argument, NULL, OPT_OWNER },
 	{ "env-binary", required_argument, NULL, OPT_ENV_BINARY },
 	{ "no-env", no_argument, NULL, OPT_NO_ENV },
@@ -112,6 +115,7 @@ static int handle_option(int opt, const char *arg, struct fs_options *o)
 		if (store_layout_from_name(arg, &o->layout) < 0)
 			return usage_error("--layout expects casd, bazel or flat", arg);
 		break;
+	case OPT_UPPER: o->upper = absolute(arg); break;
 	case OPT_OWNER:
 		if (parse_owner(arg, o) < 0)
 			return usage_error("--owner expects UID:GID", arg);
@@ -211,6 +215,11 @@ static int prepare(struct fs *fs)
 		log_error("CAS %s: %s", cas, strerror(-r));
 		return r;
 	}
+	r = pool_open(fs->opts->upper, &fs->pool);
+	if (r < 0) {
+		log_error("file pool %s: %s", fs->opts->upper ? fs->opts->upper : "(temporary)", strerror(-r));
+		return r;
+	}
 	r = load_env_binary(fs);
 	if (r < 0) {
 		log_error("--env-binary %s: %s", fs->opts->env_binary, strerror(-r));
@@ -282,24 +291,38 @@ static int run(struct fs *fs)
 	return r;
 }
 
+/* A node's pool file goes with the node. */
+static void drop_pool_file(void *ctx, struct node *n)
+{
+	struct fs *fs = ctx;
+
+	if (n->pool_fd >= 0)
+		close(n->pool_fd);
+	if (n->pool_id)
+		pool_remove(&fs->pool, n->pool_id);
+}
+
 int main(int argc, char **argv)
 {
 	struct fs_options opts;
-	struct fs fs = { .opts = &opts, .table = { .lock = PTHREAD_MUTEX_INITIALIZER } };
+	struct fs fs = { .opts = &opts, .pool = { .dir_fd = -1 } };
 	int r;
 
 	log_init("casrootfs");
 	r = parse_args(argc, argv, &opts);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	fs.table.uid = opts.uid;
-	fs.table.gid = opts.gid;
-	if (prepare(&fs) < 0)
-		return 1;
-	r = run(&fs);
-	if (opts.stats_path && stats_write(&fs.stats, opts.stats_path) < 0)
+	fs.table = (struct inode_table){ .lock = PTHREAD_MUTEX_INITIALIZER, .uid = opts.uid, .gid = opts.gid,
+					 .on_free = drop_pool_file, .ctx = &fs };
+	r = prepare(&fs);
+	if (r == 0)
+		r = run(&fs);
+	if (r == 0 && opts.stats_path && stats_write(&fs.stats, opts.stats_path) < 0)
 		log_error("--stats %s: %s", opts.stats_path, strerror(errno));
-	node_free(fs.table.root);
+	/* With --upper the pool files of live nodes stay for the caller. */
+	fs.table.on_free = opts.upper ? NULL : drop_pool_file;
+	node_free_tree(&fs.table, fs.table.root);
+	pool_close(&fs.pool);
 	store_close(fs.store);
 	if (opts.env_binary)
 		free((void *)fs.env_data);

@@ -1,9 +1,8 @@
-/* casrootfs's FUSE operations. Each operation is a worker returning 0 or
- * -errno that works under the table lock, plus a wrapper that replies exactly
- * once. File data never passes through the lock: reads are spliced from the
- * blob's descriptor kept in the open file handle. */
+/* casrootfs's FUSE operations for looking and reading, the helpers every
+ * operation shares, and the operations table. File data never passes
+ * through the table lock: reads are spliced from the descriptor of the
+ * node's pool file, or of its CAS blob until it has one. */
 #include "ops.h"
-#include "fs.h"
 
 #include <casroot/log.h>
 #include <casroot/util.h>
@@ -14,28 +13,6 @@
 #include <sys/statvfs.h>
 
 #define DIGEST_XATTR "user.reapi.digest"
-/* The file handle of a file served from memory (the embedded env). */
-#define MEMORY_FH UINT64_MAX
-
-static struct fs *fs_of(fuse_req_t req)
-{
-	return fuse_req_userdata(req);
-}
-
-static void count(fuse_req_t req, enum fs_request kind)
-{
-	stats_add(&fs_of(req)->stats.requests[kind], 1);
-}
-
-static void lock(struct fs *fs)
-{
-	pthread_mutex_lock(&fs->table.lock);
-}
-
-static void unlock(struct fs *fs)
-{
-	pthread_mutex_unlock(&fs->table.lock);
-}
 
 static double attr_timeout(const struct node *n)
 {
@@ -52,8 +29,13 @@ static void fill_entry(struct fs *fs, const struct node *n, struct fuse_entry_pa
 	e->entry_timeout = FS_CACHE_TIMEOUT;
 }
 
-/* The expanded directory ino names; table lock held. */
-static int expanded_dir(struct fs *fs, fuse_ino_t ino, struct node **ret)
+void fs_reply_entry_of(struct fs *fs, struct node *n, struct fuse_entry_param *e)
+{
+	fill_entry(fs, n, e);
+	node_ref(n);
+}
+
+int fs_expanded_dir(struct fs *fs, fuse_ino_t ino, struct node **ret)
 {
 	struct node *dir = node_of(&fs->table, ino);
 	int r;
@@ -72,20 +54,20 @@ static int do_lookup(struct fs *fs, fuse_ino_t parent, const char *name, struct 
 	struct node *dir, *child;
 	int r;
 
-	lock(fs);
-	r = expanded_dir(fs, parent, &dir);
+	fs_lock(fs);
+	r = fs_expanded_dir(fs, parent, &dir);
 	if (r == 0) {
 		child = node_child(dir, name);
 		if (child) {
-			fill_entry(fs, child, e);
-			node_ref(child);
+			fs_reply_entry_of(fs, child, e);
 		} else {
-			/* A negative entry, cached like any other. */
+			/* A negative entry, cached like any other; creating the
+			 * name through this mount replaces it. */
 			memset(e, 0, sizeof(*e));
 			e->entry_timeout = FS_CACHE_TIMEOUT;
 		}
 	}
-	unlock(fs);
+	fs_unlock(fs);
 	return r;
 }
 
@@ -94,7 +76,7 @@ static void op_lookup(fuse_req_t req, fuse_ino_t parent, const char *name)
 	struct fuse_entry_param e;
 	int r;
 
-	count(req, REQ_LOOKUP);
+	fs_count(req, REQ_LOOKUP);
 	r = do_lookup(fs_of(req), parent, name, &e);
 	if (r < 0)
 		return (void)fuse_reply_err(req, -r);
@@ -106,17 +88,17 @@ static void forget_one(struct fs *fs, fuse_ino_t ino, uint64_t nlookup)
 	struct node *n = node_of(&fs->table, ino);
 
 	if (n != fs->table.root)
-		node_forget(n, nlookup);
+		node_forget(&fs->table, n, nlookup);
 }
 
 static void op_forget(fuse_req_t req, fuse_ino_t ino, uint64_t nlookup)
 {
 	struct fs *fs = fs_of(req);
 
-	count(req, REQ_FORGET);
-	lock(fs);
+	fs_count(req, REQ_FORGET);
+	fs_lock(fs);
 	forget_one(fs, ino, nlookup);
-	unlock(fs);
+	fs_unlock(fs);
 	fuse_reply_none(req);
 }
 
@@ -124,11 +106,11 @@ static void op_forget_multi(fuse_req_t req, size_t n, struct fuse_forget_data *f
 {
 	struct fs *fs = fs_of(req);
 
-	count(req, REQ_FORGET);
-	lock(fs);
+	fs_count(req, REQ_FORGET);
+	fs_lock(fs);
 	for (size_t i = 0; i < n; i++)
 		forget_one(fs, forgets[i].ino, forgets[i].nlookup);
-	unlock(fs);
+	fs_unlock(fs);
 	fuse_reply_none(req);
 }
 
@@ -140,14 +122,14 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	double timeout;
 
 	(void)fi;
-	count(req, REQ_GETATTR);
-	lock(fs);
+	fs_count(req, REQ_GETATTR);
+	fs_lock(fs);
 	n = node_of(&fs->table, ino);
 	if (n->kind == NODE_DIR)
 		(void)fs_expand(fs, n); /* for its link count; a broken one still stats */
 	node_stat(&fs->table, n, &st);
 	timeout = attr_timeout(n);
-	unlock(fs);
+	fs_unlock(fs);
 	fuse_reply_attr(req, &st, timeout);
 }
 
@@ -157,12 +139,12 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	_cleanup_free_ char *target = NULL;
 	struct node *n;
 
-	count(req, REQ_READLINK);
-	lock(fs);
+	fs_count(req, REQ_READLINK);
+	fs_lock(fs);
 	n = node_of(&fs->table, ino);
 	if (n->kind == NODE_SYMLINK)
 		target = strdup(n->target);
-	unlock(fs);
+	fs_unlock(fs);
 	if (n->kind != NODE_SYMLINK)
 		return (void)fuse_reply_err(req, EINVAL);
 	if (!target)
@@ -182,27 +164,26 @@ static const char *blob_error(int r)
 	}
 }
 
-/* Opens n's blob, checking its content once with --verify-files. */
-static int open_blob(struct fs *fs, struct node *n, int *ret_fd)
+int fs_open_blob(struct fs *fs, struct node *n, int *ret_fd)
 {
 	_cleanup_close_ int fd = -1;
 	struct digest d;
 	bool verify;
 	int r;
 
-	lock(fs);
+	fs_lock(fs);
 	d = n->digest;
 	verify = fs->opts->verify_files && !n->verified;
-	unlock(fs);
+	fs_unlock(fs);
 	r = store_open_blob(fs->store, &d, &fd);
 	if (r == 0 && verify)
 		r = store_verify_fd(fd, &d);
-	lock(fs);
+	fs_lock(fs);
 	if (r < 0)
 		fs_log_failure(fs, n, "blob", blob_error(r));
 	else
 		n->verified = n->verified || verify;
-	unlock(fs);
+	fs_unlock(fs);
 	if (r < 0)
 		return -EIO;
 	stats_add(&fs->stats.file_blobs_opened, 1);
@@ -210,24 +191,46 @@ static int open_blob(struct fs *fs, struct node *n, int *ret_fd)
 	return 0;
 }
 
+/* Makes sure a node that has a pool file has it open. Table lock held. */
+static int attach_pool_file(struct fs *fs, struct node *n)
+{
+	if (!n->pool_id || n->pool_fd >= 0)
+		return 0;
+	return pool_open_file(&fs->pool, n->pool_id, &n->pool_fd);
+}
+
 static int do_open(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	struct node *n = node_of(&fs->table, ino);
-	int fd, r;
+	bool writing = (fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC);
+	_cleanup_close_ int blob_fd = -1;
+	struct handle *h;
+	bool from_cas;
+	int r;
 
 	if (n->kind == NODE_DIR)
 		return -EISDIR;
-	if ((fi->flags & O_ACCMODE) != O_RDONLY || (fi->flags & O_TRUNC))
-		return -EROFS;
-	fi->keep_cache = 1;
-	if (n->memory) {
-		fi->fh = MEMORY_FH;
-		return 0;
-	}
-	r = open_blob(fs, n, &fd);
-	if (r < 0)
+	fs_lock(fs);
+	from_cas = !n->pool_id && !n->memory && n->size > 0;
+	fs_unlock(fs);
+	if (from_cas && !(writing && (fi->flags & O_TRUNC)) && (r = fs_open_blob(fs, n, &blob_fd)) < 0)
 		return r;
-	fi->fh = fd;
+	if (!(h = calloc(1, sizeof(*h))))
+		return -ENOMEM;
+	fs_lock(fs);
+	r = writing ? fs_make_writable(fs, n, blob_fd, fi->flags & O_TRUNC) : attach_pool_file(fs, n);
+	if (r == 0) {
+		n->n_open++;
+		h->node = n;
+		h->blob_fd = n->pool_id ? -1 : take_fd(&blob_fd);
+	}
+	fs_unlock(fs);
+	if (r < 0) {
+		free(h);
+		return r;
+	}
+	fi->fh = (uintptr_t)h;
+	fi->keep_cache = 1; /* every change to a node goes through the kernel's page cache */
 	return 0;
 }
 
@@ -235,7 +238,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
 	int r;
 
-	count(req, REQ_OPEN);
+	fs_count(req, REQ_OPEN);
 	r = do_open(fs_of(req), ino, fi);
 	if (r < 0)
 		return (void)fuse_reply_err(req, -r);
@@ -252,26 +255,46 @@ static void reply_memory(fuse_req_t req, const struct node *n, size_t size, off_
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	struct fs *fs = fs_of(req);
-	struct node *n = node_of(&fs->table, ino);
+	struct handle *h = handle_of(fi);
+	struct node *n = h->node;
 	struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
+	int fd;
 
-	count(req, REQ_READ);
+	(void)ino;
+	fs_count(req, REQ_READ);
+	fs_lock(fs);
+	fd = n->pool_id ? n->pool_fd : h->blob_fd;
 	if ((uint64_t)off < n->size)
 		stats_add(&fs->stats.bytes_read, size < n->size - off ? size : n->size - off);
-	if (fi->fh == MEMORY_FH)
+	fs_unlock(fs);
+	if (fd < 0 && n->memory)
 		return reply_memory(req, n, size, off);
+	if (fd < 0) /* an empty blob needs no descriptor */
+		return (void)fuse_reply_buf(req, NULL, 0);
 	buf.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
-	buf.buf[0].fd = (int)fi->fh;
+	buf.buf[0].fd = fd;
 	buf.buf[0].pos = off;
 	fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
+	struct fs *fs = fs_of(req);
+	struct handle *h = handle_of(fi);
+	struct node *n = h->node;
+
 	(void)ino;
-	count(req, REQ_RELEASE);
-	if (fi->fh != MEMORY_FH)
-		close((int)fi->fh);
+	fs_count(req, REQ_RELEASE);
+	fs_lock(fs);
+	if (--n->n_open == 0 && n->pool_fd >= 0) {
+		close(n->pool_fd);
+		n->pool_fd = -1;
+	}
+	node_closed(&fs->table, n);
+	fs_unlock(fs);
+	if (h->blob_fd >= 0)
+		close(h->blob_fd);
+	free(h);
 	fuse_reply_err(req, 0);
 }
 
@@ -281,36 +304,33 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 	struct node *dir;
 	int r;
 
-	count(req, REQ_OPENDIR);
-	lock(fs);
-	r = expanded_dir(fs, ino, &dir);
-	unlock(fs);
+	fs_count(req, REQ_OPENDIR);
+	fs_lock(fs);
+	r = fs_expanded_dir(fs, ino, &dir);
+	fs_unlock(fs);
 	if (r < 0)
 		return (void)fuse_reply_err(req, -r);
-	fi->cache_readdir = 1;
+	fi->cache_readdir = 1; /* the kernel drops it when the directory changes */
 	fi->keep_cache = 1;
 	fuse_reply_open(req, fi);
 }
 
-/* Adds entry i ("." and ".." first, then the children) to buf; the number
+/* Adds entry i ("." and ".." first, then the entries) to buf; the number
  * of bytes it needs, which is more than room when it did not fit. */
 static size_t add_dirent(fuse_req_t req, struct fs *fs, struct node *dir, size_t i, bool plus, char *buf,
 			 size_t room)
 {
-	struct node *n = i == 0 ? dir : i == 1 ? (dir->parent ? dir->parent : dir) : dir->children[i - 2];
-	const char *name = i == 0 ? "." : i == 1 ? ".." : n->name;
+	struct node *n = i == 0 ? dir : i == 1 ? (dir->parent ? dir->parent : dir) : dir->entries[i - 2].node;
+	const char *name = i == 0 ? "." : i == 1 ? ".." : dir->entries[i - 2].name;
 	struct fuse_entry_param e;
 	size_t len;
 
-	if (!plus || i < 2) {
+	if (plus && i >= 2) {
+		fill_entry(fs, n, &e);
+	} else {
 		/* The kernel takes no reference on "." and ".." entries. */
 		memset(&e, 0, sizeof(e));
-		e.attr.st_ino = node_ino(&fs->table, n);
-		e.attr.st_mode = i < 2 ? S_IFDIR : (mode_t)(n->kind == NODE_DIR ? S_IFDIR : 0);
-		if (i >= 2)
-			node_stat(&fs->table, n, &e.attr);
-	} else {
-		fill_entry(fs, n, &e);
+		node_stat(&fs->table, n, &e.attr);
 	}
 	if (plus)
 		len = fuse_add_direntry_plus(req, buf, room, name, &e, i + 1);
@@ -331,15 +351,15 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 
 	if (!buf)
 		return (void)fuse_reply_err(req, ENOMEM);
-	lock(fs);
-	r = expanded_dir(fs, ino, &dir);
-	for (size_t i = off; r == 0 && i < dir->n_children + 2; i++) {
+	fs_lock(fs);
+	r = fs_expanded_dir(fs, ino, &dir);
+	for (size_t i = off; r == 0 && i < dir->n_entries + 2; i++) {
 		size_t len = add_dirent(req, fs, dir, i, plus, buf + pos, size - pos);
 		if (len > size - pos)
 			break;
 		pos += len;
 	}
-	unlock(fs);
+	fs_unlock(fs);
 	if (r < 0)
 		return (void)fuse_reply_err(req, -r);
 	fuse_reply_buf(req, buf, pos);
@@ -348,14 +368,14 @@ static void do_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, b
 static void op_readdir(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)fi;
-	count(req, REQ_READDIR);
+	fs_count(req, REQ_READDIR);
 	do_readdir(req, ino, size, off, false);
 }
 
 static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
 	(void)fi;
-	count(req, REQ_READDIRPLUS);
+	fs_count(req, REQ_READDIRPLUS);
 	do_readdir(req, ino, size, off, true);
 }
 
@@ -363,22 +383,25 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 {
 	(void)ino;
 	(void)fi;
-	count(req, REQ_RELEASEDIR);
+	fs_count(req, REQ_RELEASEDIR);
 	fuse_reply_err(req, 0);
 }
 
 static void op_statfs(fuse_req_t req, fuse_ino_t ino)
 {
 	struct statvfs st;
+	int r;
 
 	(void)ino;
-	count(req, REQ_STATFS);
-	if (statvfs(store_path(fs_of(req)->store), &st) < 0)
-		return (void)fuse_reply_err(req, errno);
+	fs_count(req, REQ_STATFS);
+	r = pool_statfs(&fs_of(req)->pool, &st);
+	if (r < 0)
+		return (void)fuse_reply_err(req, -r);
+	st.f_namemax = NAME_MAX;
 	fuse_reply_statfs(req, &st);
 }
 
-/* The digest xattr of n, if it still is exactly its digest. */
+/* The digest xattr of n, if n still is exactly its digest. */
 static bool digest_xattr(const struct node *n, char *value)
 {
 	if (!n->has_digest || n->augmented)
@@ -402,10 +425,10 @@ static void op_getxattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t
 	char value[DIGEST_STR_MAX];
 	bool have;
 
-	count(req, REQ_GETXATTR);
-	lock(fs);
+	fs_count(req, REQ_GETXATTR);
+	fs_lock(fs);
 	have = strcmp(name, DIGEST_XATTR) == 0 && digest_xattr(node_of(&fs->table, ino), value);
-	unlock(fs);
+	fs_unlock(fs);
 	if (!have)
 		return (void)fuse_reply_err(req, ENODATA);
 	reply_xattr_value(req, value, strlen(value), size);
@@ -417,19 +440,20 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 	char value[DIGEST_STR_MAX];
 	bool have;
 
-	count(req, REQ_LISTXATTR);
-	lock(fs);
+	fs_count(req, REQ_LISTXATTR);
+	fs_lock(fs);
 	have = digest_xattr(node_of(&fs->table, ino), value);
-	unlock(fs);
+	fs_unlock(fs);
 	reply_xattr_value(req, DIGEST_XATTR, have ? sizeof(DIGEST_XATTR) : 0, size);
 }
 
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
-	conn->want |= conn->capable & (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_READDIRPLUS |
-				       FUSE_CAP_CACHE_SYMLINKS | FUSE_CAP_PARALLEL_DIROPS);
-	conn->want &= ~FUSE_CAP_READDIRPLUS_AUTO;
+	conn->want |= conn->capable & (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_SPLICE_READ |
+				       FUSE_CAP_READDIRPLUS | FUSE_CAP_CACHE_SYMLINKS | FUSE_CAP_PARALLEL_DIROPS |
+				       FUSE_CAP_ATOMIC_O_TRUNC);
+	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_AUTO_INVAL_DATA);
 	conn->time_gran = 1;
 }
 
@@ -439,15 +463,30 @@ const struct fuse_lowlevel_ops fs_ops = {
 	.forget = op_forget,
 	.forget_multi = op_forget_multi,
 	.getattr = op_getattr,
+	.setattr = op_setattr,
 	.readlink = op_readlink,
+	.mknod = op_mknod,
+	.mkdir = op_mkdir,
+	.unlink = op_unlink,
+	.rmdir = op_rmdir,
+	.symlink = op_symlink,
+	.rename = op_rename,
+	.link = op_link,
 	.open = op_open,
 	.read = op_read,
+	.write_buf = op_write_buf,
+	.flush = op_flush,
 	.release = op_release,
+	.fsync = op_fsync,
 	.opendir = op_opendir,
 	.readdir = op_readdir,
 	.readdirplus = op_readdirplus,
 	.releasedir = op_releasedir,
 	.statfs = op_statfs,
+	.setxattr = op_setxattr,
 	.getxattr = op_getxattr,
 	.listxattr = op_listxattr,
+	.removexattr = op_removexattr,
+	.create = op_create,
+	.fallocate = op_fallocate,
 };
