@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 
 #define POOL_NAME_MAX 24
@@ -98,16 +99,24 @@ int pool_create(struct pool *p, uint64_t *ret_id, int *ret_fd)
 	}
 }
 
+/* Copies in the kernel: copy_file_range within a filesystem, sendfile
+ * across filesystems (where copy_file_range says EXDEV or is unsupported). */
 static int copy_range(int src_fd, int dst_fd, uint64_t size)
 {
 	loff_t in = 0, out = 0;
+	bool use_sendfile = false;
 
 	if (ioctl(dst_fd, FICLONE, src_fd) == 0)
 		return 0;
 	while ((uint64_t)in < size) {
-		ssize_t n = copy_file_range(src_fd, &in, dst_fd, &out, size - in, 0);
+		ssize_t n = use_sendfile ? sendfile(dst_fd, src_fd, &in, size - in)
+					 : copy_file_range(src_fd, &in, dst_fd, &out, size - in, 0);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && !use_sendfile && (errno == EXDEV || errno == EOPNOTSUPP || errno == EINVAL)) {
+			use_sendfile = true;
+			continue;
+		}
 		if (n < 0)
 			return -errno;
 		if (n == 0)

@@ -193,3 +193,34 @@ go_ls_proc() {
 no_mount_under() {
 	! awk '{print $5}' /proc/self/mountinfo | grep -q "^$1" || fail "a mount is left under $1: $(grep "$1" /proc/self/mountinfo)"
 }
+
+# tree_state DIR: every entry's path, type, mode, link count, size (not of
+# directories: that is the filesystem's own), owner and target, and every
+# regular file's checksum: `ls -lR` without times.
+tree_state() {
+	(cd "$1" && find . -mindepth 1 \( -type d -printf '%P %y %m %n %u:%g\n' \) -o \
+		-printf '%P %y %m %n %s %u:%g %l\n' | LC_ALL=C sort &&
+		find . -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+
+# cas_state CAS: a checksum of every blob file, to prove the CAS untouched.
+cas_state() {
+	(cd "$1" && find . -path ./tmp -prune -o -type f -printf '%p %m %s\n' | LC_ALL=C sort &&
+		find . -path ./tmp -prune -o -type f -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum)
+}
+
+# rename_exchange A B: renameat2(RENAME_EXCHANGE).
+rename_exchange() {
+	$PY -c 'import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+if libc.renameat2(-100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 2) != 0:
+    sys.exit(os.strerror(ctypes.get_errno()))' "$1" "$2"
+}
+
+# rename_noreplace A B: renameat2(RENAME_NOREPLACE); prints the error name.
+rename_noreplace() {
+	$PY -c 'import ctypes, errno, sys
+libc = ctypes.CDLL(None, use_errno=True)
+r = libc.renameat2(-100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 1)
+print("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])' "$1" "$2"
+}
