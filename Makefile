@@ -91,7 +91,7 @@ $(LIBCASROOT): $(LIB_OBJS)
 $(BUILD)/bin/casroot: $(CLI_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS))
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS) json-c)
 
 $(BUILD)/bin/casrootfs: $(FUSE_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)

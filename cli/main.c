@@ -13,7 +13,8 @@ static const char usage[] =
 	"Commands:\n"
 	"  put PATH               store a directory tree, print its root digest\n"
 	"  ls [-l] [-R] DIGEST[/PATH]  list a stored tree\n"
-	"  cat DIGEST             write a verified blob to stdout\n\n"
+	"  cat DIGEST             write a verified blob to stdout\n"
+	"  exec --action DIGEST   run an action in its root, store its ActionResult\n\n"
 	"Run 'casroot COMMAND --help' for a command's options.\n"
 	"Exit status: 0 success, 1 bad or missing data or an I/O failure, 2 usage error.\n";
 
@@ -26,6 +27,7 @@ static const struct command commands[] = {
 	{ "put", cmd_put },
 	{ "ls", cmd_ls },
 	{ "cat", cmd_cat },
+	{ "exec", cmd_exec },
 };
 
 int main(int argc, char **argv)

@@ -36,6 +36,7 @@ static const char usage[] =
 	"  --stats FILE         write request and blob counters as JSON at unmount\n"
 	"  --log FILE           where a background daemon logs (default: syslog)\n"
 	"  -f                   stay in the foreground, log to stderr\n"
+	"  --ready-fd FD        with -f: write one byte to FD once the mount is ready, then close it\n"
 	"  -d                   log every FUSE request (implies -f)\n"
 	"  -o OPTS              extra mount options\n"
 	"  --help, --version\n"
@@ -43,7 +44,7 @@ static const char usage[] =
 
 enum {
 	OPT_ROOT = 0x100, OPT_CAS, OPT_LAYOUT, OPT_UPPER, OPT_OWNER, OPT_ENV_BINARY, OPT_NO_ENV, OPT_NO_DEV,
-	OPT_NO_MOUNTPOINTS, OPT_VERIFY_FILES, OPT_STATS, OPT_LOG, OPT_HELP, OPT_VERSION,
+	OPT_NO_MOUNTPOINTS, OPT_VERIFY_FILES, OPT_STATS, OPT_LOG, OPT_READY_FD, OPT_HELP, OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -59,6 +60,7 @@ static const struct option longopts[] = {
 	{ "verify-files", no_argument, NULL, OPT_VERIFY_FILES },
 	{ "stats", required_argument, NULL, OPT_STATS },
 	{ "log", required_argument, NULL, OPT_LOG },
+	{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ "version", no_argument, NULL, OPT_VERSION },
 	{ 0 },
@@ -83,6 +85,17 @@ static int parse_owner(const char *text, struct fs_options *o)
 		return -EINVAL;
 	o->uid = uid;
 	o->gid = gid;
+	return 0;
+}
+
+static int parse_fd(const char *text, int *ret)
+{
+	char *end;
+	long fd = strtol(text, &end, 10);
+
+	if (end == text || *end || fd < 3 || fd > INT32_MAX || fcntl((int)fd, F_GETFD) < 0)
+		return -EINVAL;
+	*ret = (int)fd;
 	return 0;
 }
 
@@ -127,6 +140,10 @@ static int handle_option(int opt, const char *arg, struct fs_options *o)
 	case OPT_VERIFY_FILES: o->verify_files = true; break;
 	case OPT_STATS: o->stats_path = absolute(arg); break;
 	case OPT_LOG: o->log_path = absolute(arg); break;
+	case OPT_READY_FD:
+		if (parse_fd(arg, &o->ready_fd) < 0)
+			return usage_error("--ready-fd expects an open descriptor number", arg);
+		break;
 	default: return usage_error("unknown option or missing value", NULL);
 	}
 	return 0;
@@ -137,7 +154,7 @@ static int parse_args(int argc, char **argv, struct fs_options *o)
 {
 	int opt, r;
 
-	*o = (struct fs_options){ .layout = STORE_LAYOUT_DETECT, .synth_groups = SYNTH_ALL };
+	*o = (struct fs_options){ .layout = STORE_LAYOUT_DETECT, .synth_groups = SYNTH_ALL, .ready_fd = -1 };
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "fdo:", longopts, NULL)) != -1) {
 		if (opt == OPT_HELP || opt == OPT_VERSION) {
@@ -276,6 +293,10 @@ static int run(struct fs *fs)
 		fuse_remove_signal_handlers(se);
 		fuse_session_destroy(se);
 		return -EIO;
+	}
+	if (fs->opts->ready_fd >= 0) {
+		(void)write_all(fs->opts->ready_fd, "r", 1);
+		close(fs->opts->ready_fd);
 	}
 	if (!fs->opts->foreground) {
 		if (fs->opts->log_path && log_to_file(fs->opts->log_path) < 0)

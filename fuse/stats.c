@@ -32,7 +32,7 @@ int stats_write(const struct fs_stats *s, const char *path)
 	add_counter(root, "bytes_read", s->bytes_read);
 	add_counter(root, "bytes_written", s->bytes_written);
 	add_counter(root, "errors", s->errors);
-	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY) < 0)
+	if (json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
 		r = errno ? -errno : -EIO;
 	json_object_put(root);
 	return r;

@@ -10,6 +10,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
+
+#define DIGEST_XATTR "user.reapi.digest"
 
 struct walk {
 	struct store *store;
@@ -156,20 +159,42 @@ static Reapi__NodeProperties *properties(const struct ingest_options *o, struct 
 	return p;
 }
 
-static int store_file_at(struct store *s, int dir_fd, const char *name, enum digest_fn fn, struct digest *ret)
+/* The digest an xattr vouches for, when trusted, of the right function, and
+ * present in the store. */
+static bool digest_from_xattr(struct store *s, const struct ingest_options *o, int fd, struct digest *ret)
+{
+	char text[DIGEST_STR_MAX];
+	struct reason why;
+	ssize_t n;
+
+	if (!o->trust_digest_xattr || (n = fgetxattr(fd, DIGEST_XATTR, text, sizeof(text) - 1)) <= 0)
+		return false;
+	text[n] = '\0';
+	return digest_parse(text, o->fn, ret, &why) == 0 && store_has_blob(s, ret) == 1;
+}
+
+static int store_open_file(struct store *s, int fd, const struct ingest_options *o, struct digest *ret)
+{
+	if (digest_from_xattr(s, o, fd, ret))
+		return 0;
+	return store_put_fd(s, o->fn, fd, ret);
+}
+
+static int store_file_at(struct store *s, int dir_fd, const char *name, const struct ingest_options *o,
+			 struct digest *ret)
 {
 	_cleanup_close_ int fd = openat(dir_fd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0)
 		return -errno;
-	return store_put_fd(s, fn, fd, ret);
+	return store_open_file(s, fd, o, ret);
 }
 
 static int add_file(struct walk *w, int fd, struct dir_build *b, Reapi__Directory *m, size_t i)
 {
 	struct entry *e = &b->entries[i];
 	Reapi__FileNode *f = &b->files[m->n_files];
-	int r = store_file_at(w->store, fd, e->name, w->o->fn, &b->digests[i]);
+	int r = store_file_at(w->store, fd, e->name, w->o, &b->digests[i]);
 
 	if (r < 0)
 		return fail(w, e->name, r, "store");
@@ -281,12 +306,48 @@ static int store_directory(struct walk *w, const Reapi__Directory *m, struct dig
 	return 0;
 }
 
+/* Hands a stored Directory and all below it to on_directory. */
+static int emit_stored_tree(struct walk *w, const struct digest *d)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	_cleanup_(directory_freep) Reapi__Directory *m = NULL;
+	struct reason why;
+	struct digest child;
+	int r = store_read_blob(w->store, d, DIRECTORY_MAX_SIZE, true, &buf);
+
+	if (r < 0)
+		return fail(w, NULL, r, "read stored Directory");
+	if ((r = directory_decode(buf, d->size, d->fn, &m, &why)) < 0) {
+		reason_set(w->why, "%s: stored Directory %s", w->path, why.text);
+		return r;
+	}
+	for (size_t i = 0; i < m->n_directories; i++) {
+		if ((r = digest_from_message(m->directories[i]->digest, d->fn, &child, &why)) < 0 ||
+		    (r = emit_stored_tree(w, &child)) < 0)
+			return r;
+	}
+	return w->o->on_directory(w->o->ctx, buf, d->size, d);
+}
+
+/* An unchanged directory: its digest from the xattr, its Directories from the store. */
+static bool reuse_directory(struct walk *w, int fd, struct digest *ret, int *ret_err)
+{
+	if (!digest_from_xattr(w->store, w->o, fd, ret))
+		return false;
+	*ret_err = w->o->on_directory ? emit_stored_tree(w, ret) : 0;
+	w->stats->directories++;
+	return true;
+}
+
 static int walk_directory(struct walk *w, int fd, const struct stat *st, struct digest *ret)
 {
 	_cleanup_(dir_build_free) struct dir_build b = { 0 };
 	Reapi__Directory m = REAPI__DIRECTORY__INIT;
-	int r = read_entries(w, fd, &b);
+	int r;
 
+	if (reuse_directory(w, fd, ret, &r))
+		return r;
+	r = read_entries(w, fd, &b);
 	if (r < 0)
 		return r;
 	r = dir_build_alloc(&b);
@@ -323,7 +384,7 @@ int ingest_tree(struct store *s, int dir_fd, const char *path, const struct inge
 	return walk_directory(&w, fd, &st, ret);
 }
 
-int ingest_file(struct store *s, int dir_fd, const char *path, enum digest_fn fn, struct digest *ret,
+int ingest_file(struct store *s, int dir_fd, const char *path, const struct ingest_options *o, struct digest *ret,
 		bool *ret_executable, struct reason *why)
 {
 	_cleanup_close_ int fd = openat(dir_fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
@@ -334,7 +395,7 @@ int ingest_file(struct store *s, int dir_fd, const char *path, enum digest_fn fn
 		reason_set(why, "%s: %s", path, strerror(errno));
 		return -errno;
 	}
-	r = store_put_fd(s, fn, fd, ret);
+	r = store_open_file(s, fd, o, ret);
 	if (r < 0) {
 		reason_set(why, "%s: store: %s", path, strerror(-r));
 		return r;

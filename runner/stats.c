@@ -41,7 +41,7 @@ int run_result_write_json(const struct run_result *r, const char *path)
 	add_int(o, "blocks_out", u->ru_oublock);
 	add_int(o, "voluntary_context_switches", u->ru_nvcsw);
 	add_int(o, "involuntary_context_switches", u->ru_nivcsw);
-	if (json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY) < 0)
+	if (json_object_to_file_ext(path, o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE) < 0)
 		ret = errno ? -errno : -EIO;
 	json_object_put(o);
 	return ret;

@@ -19,6 +19,10 @@ struct ingest_options {
 	enum digest_fn fn;
 	bool capture_mtime;	/* node_properties.mtime on files, symlinks, directories */
 	bool capture_unix_mode; /* node_properties.unix_mode on files and directories */
+	/* Take an entry's digest from its user.reapi.digest xattr (as casrootfs
+	 * sets on unchanged inputs, whose blobs are already in this store)
+	 * instead of hashing it again. */
+	bool trust_digest_xattr;
 	void *ctx;
 	/* Called for an entry that is not stored (socket, FIFO, device). */
 	void (*on_skip)(void *ctx, const char *path, const char *why);
@@ -34,7 +38,7 @@ int ingest_tree(struct store *s, int dir_fd, const char *path, const struct inge
 		struct ingest_stats *stats, struct digest *ret, struct reason *why);
 
 /* Stores one regular file; *ret_executable from its owner execute bit. */
-int ingest_file(struct store *s, int dir_fd, const char *path, enum digest_fn fn, struct digest *ret,
+int ingest_file(struct store *s, int dir_fd, const char *path, const struct ingest_options *o, struct digest *ret,
 		bool *ret_executable, struct reason *why);
 
 #endif
