@@ -77,7 +77,7 @@ struct exec_run {
 	enum digest_fn fn;
 	struct exec_plan plan;
 	char workdir[PATH_MAX - 64];
-	char mnt[PATH_MAX], out_path[PATH_MAX], err_path[PATH_MAX], stats_path[PATH_MAX];
+	char mnt[PATH_MAX], pool[PATH_MAX], out_path[PATH_MAX], err_path[PATH_MAX], stats_path[PATH_MAX];
 	struct guard guard;
 	pid_t daemon;
 	int sigfd;
@@ -289,10 +289,11 @@ static int enter_private_space(struct exec_run *x)
 		return EXIT_EXEC_MOUNT;
 	}
 	snprintf(x->mnt, sizeof(x->mnt), "%s/root", x->workdir);
+	snprintf(x->pool, sizeof(x->pool), "%s/pool", x->workdir);
 	snprintf(x->out_path, sizeof(x->out_path), "%s/stdout", x->workdir);
 	snprintf(x->err_path, sizeof(x->err_path), "%s/stderr", x->workdir);
 	snprintf(x->stats_path, sizeof(x->stats_path), "%s/runner.json", x->workdir);
-	if (mkdir(x->mnt, 0755) < 0 || guard_start(x->workdir, x->mnt, &x->guard) < 0) {
+	if (mkdir(x->mnt, 0755) < 0 || mkdir(x->pool, 0700) < 0 || guard_start(x->workdir, x->mnt, &x->guard) < 0) {
 		log_error("prepare %s: %s", x->mnt, strerror(errno));
 		return EXIT_EXEC_MOUNT;
 	}
@@ -320,10 +321,10 @@ static int mount_root(struct exec_run *x)
 	argv[n++] = digest_format(&x->plan.root, root);
 	argv[n++] = "--ready-fd";
 	argv[n++] = fd_text;
-	if (x->o->keep_upper) {
-		argv[n++] = "--upper";
-		argv[n++] = (char *)x->o->keep_upper;
-	}
+	/* The pool lives in the working directory, so that it goes with it
+	 * even when casrootfs is killed. */
+	argv[n++] = "--upper";
+	argv[n++] = x->o->keep_upper ? (char *)x->o->keep_upper : x->pool;
 	argv[n++] = x->mnt;
 	argv[n] = NULL;
 	if (spawn_program(argv, SIGTERM, p[1], &x->daemon) < 0)

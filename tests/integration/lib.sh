@@ -156,10 +156,10 @@ wait_gone() {
 	fail "process $1 still running"
 }
 
-# A JSON field of a stats file: json_get FILE a.b
+# A JSON field of a file: json_get FILE a.b.0.c (numbers index lists)
 json_get() {
 	$PY -c 'import json,sys; v=json.load(open(sys.argv[1]))
-for k in sys.argv[2].split("."): v=v[k]
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v, list) else v[k]
 print(v)' "$1" "$2"
 }
 
@@ -223,4 +223,26 @@ rename_noreplace() {
 libc = ctypes.CDLL(None, use_errno=True)
 r = libc.renameat2(-100, sys.argv[1].encode(), -100, sys.argv[2].encode(), 1)
 print("ok" if r == 0 else errno.errorcode[ctypes.get_errno()])' "$1" "$2"
+}
+
+# ref_message TYPE JSON: stores a message with the reference encoder (casd layout).
+ref_message() {
+	$PY "$REAPI_REF" put-message --cas "$cas" --layout "${layout:-casd}" "$1" "$2"
+}
+
+# digest_json DIGEST: {"hash": …, "sizeBytes": …}
+digest_json() {
+	printf '{"hash":"%s","sizeBytes":"%s"}' "${1%/*}" "${1#*/}"
+}
+
+# sha_digest FILE: HASH/SIZE of a local file.
+sha_digest() {
+	printf '%s/%s' "$(sha256sum <"$1" | cut -d' ' -f1)" "$(stat -c %s "$1")"
+}
+
+# exec_leftovers DIR: what casroot exec may have left in its TMPDIR or process table.
+exec_leftovers() {
+	ls -A "$1"
+	pgrep -af "casrootfs .*$1" || true
+	pgrep -af "casroot-run .*$1" || true
 }

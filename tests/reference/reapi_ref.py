@@ -25,11 +25,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def load_messages():
-    out = tempfile.mkdtemp(prefix="reapi-ref-")
-    subprocess.run(["protoc", "--proto_path=" + HERE, "--proto_path=/usr/include",
-                    "--python_out=" + out, "remote_execution.proto"], check=True)
-    sys.path.insert(0, out)
-    return importlib.import_module("remote_execution_pb2")
+    with tempfile.TemporaryDirectory(prefix="reapi-ref-") as out:
+        subprocess.run(["protoc", "--proto_path=" + HERE, "--proto_path=/usr/include",
+                        "--python_out=" + out, "remote_execution.proto"], check=True)
+        sys.path.insert(0, out)
+        module = importlib.import_module("remote_execution_pb2")
+        sys.path.remove(out)
+        return module
 
 
 pb = load_messages()
