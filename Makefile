@@ -91,7 +91,7 @@ $(LIBCASROOT): $(LIB_OBJS)
 $(BUILD)/bin/casroot: $(CLI_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS) json-c)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(LIB_PKGS) json-c) -lm
 
 $(BUILD)/bin/casrootfs: $(FUSE_OBJS) $(LIBCASROOT)
 	@mkdir -p $(dir $@)
@@ -127,7 +127,7 @@ unit: $(UNIT_BINS) $(TOOLS)
 check: all unit
 	tests/run.sh $(BUILD)
 
-demo: all
+demo: all $(TOOLS)
 	scripts/demo.sh $(BUILD)
 
 bench: all

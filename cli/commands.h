@@ -6,5 +6,6 @@ int cmd_put(int argc, char **argv);
 int cmd_ls(int argc, char **argv);
 int cmd_cat(int argc, char **argv);
 int cmd_exec(int argc, char **argv);
+int cmd_action(int argc, char **argv);
 
 #endif

@@ -4,6 +4,7 @@
  * with casroot-run, captures the outputs, stores an ActionResult, and
  * removes everything temporary. A guardian process cleans up if casroot exec
  * itself is killed; its children die with it. */
+#include "action.h"
 #include "capture.h"
 #include "commands.h"
 #include "options.h"
@@ -40,13 +41,9 @@ enum {
 static const char exec_usage[] =
 	"Usage: casroot exec [OPTIONS] --action DIGEST\n"
 	"       casroot exec [OPTIONS] --root DIGEST [--cwd DIR] [--output PATH]... [--env NAME=VALUE]... -- ARGV...\n"
-	"Runs one action from the CAS in its own root and stores its ActionResult.\n\n" STORE_OPTIONS_HELP
-	"  --action DIGEST        an Action blob (its Command and input root come with it)\n"
-	"  --root DIGEST          the input root, with the command given after --\n"
-	"  --cwd DIR              working directory below the root\n"
-	"  --output PATH          an output path relative to the working directory (repeatable)\n"
-	"  --env NAME=VALUE       an environment variable of the action (repeatable)\n"
-	"  --timeout S            end the action after S seconds (with --action: the Action's)\n"
+	"Runs one action from the CAS in its own root and stores its ActionResult. With --root,\n"
+	"the Command and Action are stored first (as `casroot action` does).\n\n" STORE_OPTIONS_HELP
+	"  --action DIGEST        an Action blob (its Command and input root come with it)\n" ACTION_OPTIONS_HELP
 	"  --json FILE            write a summary: exit code, digests of the result and outputs, stats\n"
 	"  --keep-upper DIR       keep the files the action wrote in DIR (the mount's file pool)\n"
 	"  --user UID:GID, --net none|host, --proc MODE, --sys MODE, --kill-delay S, --via-env\n"
@@ -57,15 +54,16 @@ static const char exec_usage[] =
 	"capture failed; 125 casroot-run failed; 2 usage error.\n";
 
 enum {
-	OPT_ACTION = OPT_FIRST_PRIVATE, OPT_ROOT, OPT_CWD, OPT_OUTPUT, OPT_ENV, OPT_TIMEOUT, OPT_JSON,
-	OPT_KEEP_UPPER, OPT_USER, OPT_NET, OPT_PROC, OPT_SYS, OPT_KILL_DELAY, OPT_VIA_ENV,
+	OPT_ACTION = OPT_ACTION_LAST, OPT_JSON, OPT_KEEP_UPPER, OPT_USER, OPT_NET, OPT_PROC, OPT_SYS,
+	OPT_KILL_DELAY, OPT_VIA_ENV,
 };
 
 struct exec_options {
 	struct store_options so;
-	const char *action, *root, *cwd, *timeout, *json, *keep_upper;
-	char **outputs, **env, **runner_args;
-	size_t n_outputs, n_env, n_runner_args;
+	struct action_args args; /* with --root */
+	const char *action, *json, *keep_upper;
+	char **runner_args;
+	size_t n_runner_args;
 	uid_t uid;
 	gid_t gid;
 	char **argv;
@@ -83,18 +81,6 @@ struct exec_run {
 	int sigfd;
 	struct exec_result result;
 };
-
-static int push(char ***v, size_t *n, const char *s)
-{
-	char **more = reallocarray(*v, *n + 2, sizeof(char *));
-
-	if (!more)
-		return -ENOMEM;
-	*v = more;
-	more[(*n)++] = (char *)s;
-	more[*n] = NULL;
-	return 0;
-}
 
 static int parse_user(const char *text, struct exec_options *o)
 {
@@ -114,7 +100,8 @@ static int parse_user(const char *text, struct exec_options *o)
 
 static int pass_to_runner(struct exec_options *o, const char *flag, const char *arg)
 {
-	if (push(&o->runner_args, &o->n_runner_args, flag) < 0 || (arg && push(&o->runner_args, &o->n_runner_args, arg) < 0))
+	if (strv_push(&o->runner_args, &o->n_runner_args, flag) < 0 ||
+	    (arg && strv_push(&o->runner_args, &o->n_runner_args, arg) < 0))
 		return -ENOMEM;
 	return 0;
 }
@@ -123,14 +110,6 @@ static int handle_option(struct exec_options *o, int opt, const char *arg)
 {
 	switch (opt) {
 	case OPT_ACTION: o->action = arg; return 0;
-	case OPT_ROOT: o->root = arg; return 0;
-	case OPT_CWD: o->cwd = arg; return 0;
-	case OPT_OUTPUT: return push(&o->outputs, &o->n_outputs, arg);
-	case OPT_ENV:
-		if (!strchr(arg, '=') || arg[0] == '=')
-			return usage_error("--env %s: expected NAME=VALUE", arg), -EINVAL;
-		return push(&o->env, &o->n_env, arg);
-	case OPT_TIMEOUT: o->timeout = arg; return 0;
 	case OPT_JSON: o->json = arg; return 0;
 	case OPT_KEEP_UPPER: o->keep_upper = arg; return 0;
 	case OPT_USER:
@@ -151,12 +130,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_options *o)
 {
 	static const struct option longopts[] = {
 		STORE_LONG_OPTIONS,
+		ACTION_LONG_OPTIONS,
 		{ "action", required_argument, NULL, OPT_ACTION },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "cwd", required_argument, NULL, OPT_CWD },
-		{ "output", required_argument, NULL, OPT_OUTPUT },
-		{ "env", required_argument, NULL, OPT_ENV },
-		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "json", required_argument, NULL, OPT_JSON },
 		{ "keep-upper", required_argument, NULL, OPT_KEEP_UPPER },
 		{ "user", required_argument, NULL, OPT_USER },
@@ -175,6 +150,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_options *o)
 		r = store_options_handle(&o->so, opt, optarg, exec_usage);
 		if (r == 2)
 			return -1;
+		if (r == 0)
+			r = action_args_handle(&o->args, opt, optarg);
 		if (r < 0)
 			return EXIT_USAGE;
 		if (r == 0 && (opt == '?' || opt == ':'))
@@ -182,54 +159,22 @@ static int parse_exec_args(int argc, char **argv, struct exec_options *o)
 		if (r == 0 && handle_option(o, opt, optarg) < 0)
 			return EXIT_USAGE;
 	}
-	if (!o->action == !o->root)
+	if (!o->action == !o->args.root)
 		return usage_error("exec: give either --action DIGEST or --root DIGEST -- ARGV");
-	if (o->action && (optind < argc || o->cwd || o->outputs || o->env))
-		return usage_error("exec: --action takes its command, --cwd, --output and --env from the Action");
-	if (o->root && optind >= argc)
-		return usage_error("exec: --root needs the command after --");
+	if (o->action && (optind < argc || o->args.cwd || o->args.outputs || o->args.env || o->args.timeout))
+		return usage_error("exec: --action takes its command, --cwd, --output, --env and --timeout from the Action");
 	o->argv = &argv[optind];
 	return 0;
 }
 
-/* The plan from --root and the command line. */
-static int plan_from_args(struct exec_run *x, struct reason *why)
+/* With --root: the Action the command line describes, stored first. */
+static int action_from_args(struct exec_run *x, struct digest *ret, struct reason *why)
 {
-	struct exec_options *o = x->o;
-	struct exec_plan *p = &x->plan;
-	size_t n = 0;
-	char *end;
+	struct action_spec spec;
 
-	*p = (struct exec_plan){ 0 };
-	if (digest_parse(o->root, o->so.fn, &p->root, why) < 0)
+	if (action_args_spec(&x->o->args, x->o->so.fn, x->o->argv, &spec, why) < 0)
 		return -EINVAL;
-	if (o->timeout && ((p->timeout = strtod(o->timeout, &end)) < 0 || *end || end == o->timeout)) {
-		reason_set(why, "--timeout %s: expected a number of seconds", o->timeout);
-		return -EINVAL;
-	}
-	if (plan_check_path(o->cwd ? o->cwd : "", true, why) < 0)
-		return -EINVAL;
-	for (char **v = o->outputs; v && *v; v++)
-		if (plan_check_path(*v, false, why) < 0)
-			return -EINVAL;
-	while (o->argv[n])
-		n++;
-	p->argv = calloc(n + 1, sizeof(char *));
-	p->env = calloc(o->n_env + 1, sizeof(char *));
-	p->outputs = calloc(o->n_outputs + 1, sizeof(char *));
-	p->cwd = strdup(o->cwd ? o->cwd : "");
-	if (!p->argv || !p->env || !p->outputs || !p->cwd)
-		return -ENOMEM;
-	for (size_t i = 0; i < n; i++)
-		if (!(p->argv[i] = strdup(o->argv[i])))
-			return -ENOMEM;
-	for (size_t i = 0; i < o->n_env; i++)
-		if (!(p->env[i] = strdup(o->env[i])))
-			return -ENOMEM;
-	for (size_t i = 0; i < o->n_outputs; i++)
-		if (!(p->outputs[i] = strdup(o->outputs[i])))
-			return -ENOMEM;
-	return 0;
+	return action_store(x->store, &spec, ret, why);
 }
 
 /* Loads the plan and checks the input root before anything is mounted. */
@@ -241,18 +186,18 @@ static int prepare_plan(struct exec_run *x)
 	struct digest action;
 	int r;
 
-	if (x->o->action) {
-		if (digest_parse(x->o->action, x->o->so.fn, &action, &why) < 0) {
-			log_error("--action %s: %s", x->o->action, why.text);
-			return EXIT_USAGE;
-		}
-		r = plan_from_action(x->store, &action, &x->plan, &why);
-	} else {
-		r = plan_from_args(x, &why);
+	if (x->o->action && digest_parse(x->o->action, x->o->so.fn, &action, &why) < 0) {
+		log_error("--action %s: %s", x->o->action, why.text);
+		return EXIT_USAGE;
 	}
+	if (!x->o->action && action_from_args(x, &action, &why) < 0) {
+		log_error("exec: %s", why.text);
+		return EXIT_USAGE;
+	}
+	r = plan_from_action(x->store, &action, &x->plan, &why);
 	if (r < 0) {
 		log_error("%s", why.text[0] ? why.text : strerror(-r));
-		return x->o->action ? EXIT_EXEC_INPUT : EXIT_USAGE;
+		return EXIT_EXEC_INPUT;
 	}
 	x->fn = x->plan.root.fn;
 	if (directory_load(x->store, &x->plan.root, &root, &why) < 0) {
@@ -648,8 +593,7 @@ out:
 	captured_free(&x.result.outputs);
 	plan_free(&x.plan);
 	store_close(x.store);
-	free(o.outputs);
-	free(o.env);
+	action_args_free(&o.args);
 	free(o.runner_args);
 	return r < 0 ? 0 : r;
 }

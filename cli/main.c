@@ -14,6 +14,7 @@ static const char usage[] =
 	"  put PATH               store a directory tree, print its root digest\n"
 	"  ls [-l] [-R] DIGEST[/PATH]  list a stored tree\n"
 	"  cat DIGEST             write a verified blob to stdout\n"
+	"  action --root DIGEST -- ARGV  store a Command and an Action, print the Action digest\n"
 	"  exec --action DIGEST   run an action in its root, store its ActionResult\n\n"
 	"Run 'casroot COMMAND --help' for a command's options.\n"
 	"Exit status: 0 success, 1 bad or missing data or an I/O failure, 2 usage error.\n";
@@ -28,6 +29,7 @@ static const struct command commands[] = {
 	{ "ls", cmd_ls },
 	{ "cat", cmd_cat },
 	{ "exec", cmd_exec },
+	{ "action", cmd_action },
 };
 
 int main(int argc, char **argv)

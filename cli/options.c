@@ -105,3 +105,15 @@ int parse_digest_arg(const struct store_options *o, const char *text, struct dig
 		log_error("digest \"%s\": %s", text, why.text);
 	return r;
 }
+
+int strv_push(char ***v, size_t *n, const char *s)
+{
+	char **more = reallocarray(*v, *n + 2, sizeof(char *));
+
+	if (!more)
+		return -ENOMEM;
+	*v = more;
+	more[(*n)++] = (char *)s;
+	more[*n] = NULL;
+	return 0;
+}

@@ -59,6 +59,9 @@ enum digest_fn store_options_fn(const struct store_options *o);
 /* Parses a digest argument, logging the failure with the argument. */
 int parse_digest_arg(const struct store_options *o, const char *text, struct digest *ret);
 
+/* Appends s to the NULL-terminated vector *v of *n strings (not copied). */
+int strv_push(char ***v, size_t *n, const char *s);
+
 /* Reports the option getopt_long just refused; returns EXIT_USAGE. */
 int option_error(const char *command, char **argv);
 
