@@ -130,7 +130,7 @@ check: all unit
 demo: all $(TOOLS)
 	scripts/demo.sh $(BUILD)
 
-bench: all
+bench: all $(TOOLS)
 	scripts/bench.sh $(BUILD)
 
 install: all
