@@ -272,7 +272,11 @@ static int mount_root(struct exec_run *x)
 	argv[n++] = x->o->keep_upper ? (char *)x->o->keep_upper : x->pool;
 	argv[n++] = x->mnt;
 	argv[n] = NULL;
-	if (spawn_program(argv, SIGTERM, p[1], &x->daemon) < 0)
+	/* Should casroot exec die, the daemon is killed outright: its mount
+	 * lives only in this private namespace, its pool in the working
+	 * directory the guardian removes, and a killed daemon fails pending
+	 * requests at once instead of waiting for writeback. */
+	if (spawn_program(argv, SIGKILL, p[1], &x->daemon) < 0)
 		return log_error("start %s: %s", prog, strerror(errno)), EXIT_EXEC_MOUNT;
 	guard_watch(&x->guard, x->daemon);
 	close(p[1]);

@@ -73,7 +73,7 @@ static void stop_process(pid_t pid)
 	if (pidfd < 0)
 		return;
 	kill(pid, SIGTERM);
-	if (poll(&p, 1, 3000) == 0)
+	if (poll(&p, 1, 1000) == 0)
 		kill(pid, SIGKILL);
 	poll(&p, 1, 3000);
 	close(pidfd);

@@ -148,13 +148,17 @@ void op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv, off_
 	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(fuse_buf_size(bufv));
 	ssize_t written;
 
+	int r = 0;
+
 	(void)ino;
 	fs_count(req, REQ_WRITE);
 	fs_lock(fs);
+	if (n->pool_fd < 0) /* a new file's first data */
+		r = fs_make_writable(fs, n, -1, false);
 	dst.buf[0].fd = n->pool_fd;
 	fs_unlock(fs);
-	if (dst.buf[0].fd < 0)
-		return (void)fuse_reply_err(req, EBADF);
+	if (r < 0)
+		return (void)fuse_reply_err(req, -r);
 	dst.buf[0].flags = FUSE_BUF_IS_FD | FUSE_BUF_FD_SEEK;
 	dst.buf[0].pos = off;
 	written = fuse_buf_copy(&dst, bufv, FUSE_BUF_SPLICE_NONBLOCK);
@@ -179,10 +183,10 @@ void op_fallocate(fuse_req_t req, fuse_ino_t ino, int mode, off_t off, off_t len
 	fs_count(req, REQ_FALLOCATE);
 	fs_lock(fs);
 	if (n->pool_fd < 0)
-		r = -EBADF;
-	else if (fallocate(n->pool_fd, mode, off, len) < 0)
+		r = fs_make_writable(fs, n, -1, false);
+	if (r == 0 && fallocate(n->pool_fd, mode, off, len) < 0)
 		r = -errno;
-	else if (!(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > n->size)
+	if (r == 0 && !(mode & FALLOC_FL_KEEP_SIZE) && (uint64_t)(off + len) > n->size)
 		n->size = off + len;
 	if (r == 0)
 		n->mtime = n->ctime = fs_now();

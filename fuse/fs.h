@@ -38,6 +38,9 @@ struct fs {
 	size_t env_size;
 };
 
+/* Readahead of the mount: what one read request can carry (max_pages). */
+#define FS_READ_AHEAD_KB 1024
+
 /* Inputs never change: the kernel may cache them for this long (seconds). */
 #define FS_CACHE_TIMEOUT 86400.0
 

@@ -262,6 +262,28 @@ static int build_fuse_args(const struct fs_options *o, struct fuse_args *args)
 	return 0;
 }
 
+/* The kernel gives a FUSE mount 128 KiB of readahead, whatever max_pages
+ * allows; inputs are read sequentially (compilers mapping their binaries,
+ * headers, whole blobs), so raise it to what one request can carry. Best
+ * effort: sysfs may be read-only in a container. */
+static void raise_readahead(const char *mountpoint)
+{
+	char real[PATH_MAX], line[4096], where[PATH_MAX], dev[32], path[96], kb[16];
+	_cleanup_close_ int fd = -1;
+	FILE *f;
+
+	if (!realpath(mountpoint, real) || !(f = fopen("/proc/self/mountinfo", "re")))
+		return;
+	dev[0] = '\0';
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %*s %31s %*s %4095s", dev, where) == 2 && strcmp(where, real) == 0)
+			snprintf(path, sizeof(path), "/sys/class/bdi/%s/read_ahead_kb", dev);
+	fclose(f);
+	snprintf(kb, sizeof(kb), "%d", FS_READ_AHEAD_KB);
+	if (!dev[0] || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write_all(fd, kb, strlen(kb)) < 0)
+		log_debug("readahead of %s stays at the kernel's default", mountpoint);
+}
+
 static int serve(struct fs *fs, struct fuse_session *se)
 {
 	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
@@ -294,6 +316,7 @@ static int run(struct fs *fs)
 		fuse_session_destroy(se);
 		return -EIO;
 	}
+	raise_readahead(fs->opts->mountpoint);
 	if (fs->opts->ready_fd >= 0) {
 		(void)write_all(fs->opts->ready_fd, "r", 1);
 		close(fs->opts->ready_fd);

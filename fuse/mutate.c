@@ -57,21 +57,11 @@ static void reply_entry_or_error(fuse_req_t req, int r, const struct fuse_entry_
 	fuse_reply_entry(req, e);
 }
 
-/* A new regular file with an empty pool file. Table lock held. */
-static int new_file(struct fs *fs, fuse_req_t req, const char *name, mode_t mode, struct node **ret)
+/* A new, empty regular file. It gets a pool file only when data is first
+ * written (many outputs stay empty; a pool file costs a create on disk). */
+static struct node *new_file(fuse_req_t req, const char *name, mode_t mode)
 {
-	struct node *n = new_node(req, name, NODE_FILE, mode);
-	int r;
-
-	if (!n)
-		return -ENOMEM;
-	r = pool_create(&fs->pool, &n->pool_id, &n->pool_fd);
-	if (r < 0) {
-		node_free_tree(&fs->table, n);
-		return r;
-	}
-	*ret = n;
-	return 0;
+	return new_node(req, name, NODE_FILE, mode);
 }
 
 void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode, struct fuse_file_info *fi)
@@ -84,7 +74,11 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 
 	fs_count(req, REQ_CREATE);
 	fs_lock(fs);
-	if (r == 0 && (r = creatable(fs, parent, name, &dir)) == 0 && (r = new_file(fs, req, name, mode, &n)) == 0) {
+	if (r == 0 && (r = creatable(fs, parent, name, &dir)) == 0) {
+		n = new_file(req, name, mode);
+		r = n ? 0 : -ENOMEM;
+	}
+	if (r == 0) {
 		n->n_open = 1;
 		r = add_new(fs, dir, n, &e);
 	}
@@ -96,6 +90,7 @@ void op_create(fuse_req_t req, fuse_ino_t parent, const char *name, mode_t mode,
 	*h = (struct handle){ .node = n, .blob_fd = -1 };
 	fi->fh = (uintptr_t)h;
 	fi->keep_cache = 1;
+	fi->noflush = 1;
 	fuse_reply_create(req, &e, fi);
 }
 
@@ -109,10 +104,7 @@ static int do_mknod(struct fs *fs, fuse_req_t req, fuse_ino_t parent, const char
 		return r;
 	switch (mode & S_IFMT) {
 	case S_IFREG:
-		if ((r = new_file(fs, req, name, mode, &n)) < 0)
-			return r;
-		close(n->pool_fd);
-		n->pool_fd = -1;
+		n = new_file(req, name, mode);
 		break;
 	case S_IFIFO:
 		n = new_node(req, name, NODE_FIFO, mode);

@@ -231,6 +231,7 @@ static int do_open(struct fs *fs, fuse_ino_t ino, struct fuse_file_info *fi)
 	}
 	fi->fh = (uintptr_t)h;
 	fi->keep_cache = 1; /* every change to a node goes through the kernel's page cache */
+	fi->noflush = 1;    /* flush has nothing to do: writes reach the pool as they come */
 	return 0;
 }
 
@@ -455,6 +456,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 				       FUSE_CAP_ATOMIC_O_TRUNC);
 	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_AUTO_INVAL_DATA);
 	conn->time_gran = 1;
+	/* The kernel keeps the smaller of this and the mount's readahead,
+	 * which main() raised before serving. */
+	conn->max_readahead = FS_READ_AHEAD_KB << 10;
 }
 
 const struct fuse_lowlevel_ops fs_ops = {
