@@ -31,18 +31,6 @@ static int copy_to_stdout(int fd)
 	return n;
 }
 
-static const char *blob_error(int r)
-{
-	switch (r) {
-	case -ENOENT:
-		return "missing from the CAS";
-	case -EBADMSG:
-		return "content does not match its digest";
-	default:
-		return strerror(-r);
-	}
-}
-
 int cmd_cat(int argc, char **argv)
 {
 	static const struct option longopts[] = { STORE_LONG_OPTIONS, { 0 } };
@@ -72,7 +60,7 @@ int cmd_cat(int argc, char **argv)
 	if (r == 0)
 		r = copy_to_stdout(fd);
 	if (r < 0) {
-		log_error("blob %s: %s", digest_format(&d, text), blob_error(r));
+		log_error("blob %s: %s", digest_format(&d, text), store_error_text(r));
 		return EXIT_DATA;
 	}
 	return EXIT_OK;

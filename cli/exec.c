@@ -82,22 +82,6 @@ struct exec_run {
 	struct exec_result result;
 };
 
-static int parse_user(const char *text, struct exec_options *o)
-{
-	unsigned long u, g;
-	char *end;
-
-	u = strtoul(text, &end, 10);
-	if (end == text || *end != ':')
-		return -EINVAL;
-	g = strtoul(end + 1, &end, 10);
-	if (*end)
-		return -EINVAL;
-	o->uid = u;
-	o->gid = g;
-	return 0;
-}
-
 static int pass_to_runner(struct exec_options *o, const char *flag, const char *arg)
 {
 	if (strv_push(&o->runner_args, &o->n_runner_args, flag) < 0 ||
@@ -113,7 +97,7 @@ static int handle_option(struct exec_options *o, int opt, const char *arg)
 	case OPT_JSON: o->json = arg; return 0;
 	case OPT_KEEP_UPPER: o->keep_upper = arg; return 0;
 	case OPT_USER:
-		if (parse_user(arg, o) < 0)
+		if (parse_ids(arg, &o->uid, &o->gid) < 0)
 			return usage_error("--user %s: expected UID:GID", arg), -EINVAL;
 		return pass_to_runner(o, "--user", arg);
 	case OPT_NET: return pass_to_runner(o, "--net", arg);

@@ -65,25 +65,10 @@ int store_options_handle(struct store_options *o, int opt, const char *arg, cons
 	}
 }
 
-static const char *default_cas(char *buf, size_t len)
-{
-	const char *env = getenv("CASROOT_CAS");
-	const char *xdg = getenv("XDG_CACHE_HOME");
-	const char *home = getenv("HOME");
-
-	if (env && env[0])
-		return env;
-	if (xdg && xdg[0])
-		snprintf(buf, len, "%s/casroot", xdg);
-	else
-		snprintf(buf, len, "%s/.cache/casroot", home && home[0] ? home : "/root");
-	return buf;
-}
-
 int store_options_open(const struct store_options *o, bool create, struct store **ret)
 {
 	char buf[PATH_MAX];
-	const char *path = o->cas ? o->cas : default_cas(buf, sizeof(buf));
+	const char *path = o->cas ? o->cas : store_default_path(buf, sizeof(buf));
 	int r = store_open(path, o->layout, create, ret);
 
 	if (r < 0)

@@ -49,18 +49,6 @@ int plan_check_path(const char *path, bool allow_empty, struct reason *why)
 	return 0;
 }
 
-static const char *read_error(int r)
-{
-	switch (r) {
-	case -ENOENT:
-		return "missing from the CAS";
-	case -EBADMSG:
-		return "content does not match its digest";
-	default:
-		return strerror(-r);
-	}
-}
-
 /* Reads and decodes a verified message blob. */
 static int load_message(struct store *s, const struct digest *d, const ProtobufCMessageDescriptor *desc,
 			const char *kind, ProtobufCMessage **ret, struct reason *why)
@@ -70,7 +58,7 @@ static int load_message(struct store *s, const struct digest *d, const ProtobufC
 	int r = store_read_blob(s, d, MESSAGE_MAX_SIZE, true, &buf);
 
 	if (r < 0) {
-		reason_set(why, "%s %s: %s", kind, digest_format(d, text), read_error(r));
+		reason_set(why, "%s %s: %s", kind, digest_format(d, text), store_error_text(r));
 		return r;
 	}
 	*ret = protobuf_c_message_unpack(desc, NULL, d->size, buf);

@@ -72,22 +72,6 @@ static int usage_error(const char *what, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int parse_owner(const char *text, struct fs_options *o)
-{
-	char *end;
-	unsigned long uid = strtoul(text, &end, 10), gid;
-
-	if (end == text || *end != ':')
-		return -EINVAL;
-	text = end + 1;
-	gid = strtoul(text, &end, 10);
-	if (end == text || *end || uid > UINT32_MAX - 1 || gid > UINT32_MAX - 1)
-		return -EINVAL;
-	o->uid = uid;
-	o->gid = gid;
-	return 0;
-}
-
 static int parse_fd(const char *text, int *ret)
 {
 	char *end;
@@ -130,7 +114,7 @@ static int handle_option(int opt, const char *arg, struct fs_options *o)
 		break;
 	case OPT_UPPER: o->upper = absolute(arg); break;
 	case OPT_OWNER:
-		if (parse_owner(arg, o) < 0)
+		if (parse_ids(arg, &o->uid, &o->gid) < 0)
 			return usage_error("--owner expects UID:GID", arg);
 		break;
 	case OPT_ENV_BINARY: o->env_binary = arg; break;
@@ -205,21 +189,11 @@ static int load_env_binary(struct fs *fs)
 	return 0;
 }
 
-static const char *default_cas(char *buf, size_t len)
-{
-	const char *env = getenv("CASROOT_CAS"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-
-	if (env && env[0])
-		return env;
-	snprintf(buf, len, "%s%s/casroot", xdg && xdg[0] ? xdg : home ? home : "/root", xdg && xdg[0] ? "" : "/.cache");
-	return buf;
-}
-
 /* Everything that can fail before mounting. */
 static int prepare(struct fs *fs)
 {
 	char buf[PATH_MAX];
-	const char *cas = fs->opts->cas ? fs->opts->cas : default_cas(buf, sizeof(buf));
+	const char *cas = fs->opts->cas ? fs->opts->cas : store_default_path(buf, sizeof(buf));
 	struct stat st;
 	int r;
 

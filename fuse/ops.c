@@ -152,18 +152,6 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 	fuse_reply_readlink(req, target);
 }
 
-static const char *blob_error(int r)
-{
-	switch (r) {
-	case -ENOENT:
-		return "missing from the CAS";
-	case -EBADMSG:
-		return "content does not match its digest";
-	default:
-		return strerror(-r);
-	}
-}
-
 int fs_open_blob(struct fs *fs, struct node *n, int *ret_fd)
 {
 	_cleanup_close_ int fd = -1;
@@ -176,11 +164,13 @@ int fs_open_blob(struct fs *fs, struct node *n, int *ret_fd)
 	verify = fs->opts->verify_files && !n->verified;
 	fs_unlock(fs);
 	r = store_open_blob(fs->store, &d, &fd);
+	if (r == 0)
+		(void)posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL); /* a hint: failure changes nothing */
 	if (r == 0 && verify)
 		r = store_verify_fd(fd, &d);
 	fs_lock(fs);
 	if (r < 0)
-		fs_log_failure(fs, n, "blob", blob_error(r));
+		fs_log_failure(fs, n, "blob", store_error_text(r));
 	else
 		n->verified = n->verified || verify;
 	fs_unlock(fs);
@@ -459,6 +449,9 @@ static void op_init(void *userdata, struct fuse_conn_info *conn)
 	/* The kernel keeps the smaller of this and the mount's readahead,
 	 * which main() raised before serving. */
 	conn->max_readahead = FS_READ_AHEAD_KB << 10;
+	/* Let readahead keep several requests in flight on a cold CAS. */
+	conn->max_background = 64;
+	conn->congestion_threshold = 48;
 }
 
 const struct fuse_lowlevel_ops fs_ops = {

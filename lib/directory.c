@@ -301,21 +301,11 @@ int directory_load(struct store *s, const struct digest *d, Reapi__Directory **r
 	_cleanup_free_ uint8_t *buf = NULL;
 	int r = store_read_blob(s, d, DIRECTORY_MAX_SIZE, true, &buf);
 
-	switch (r) {
-	case 0:
+	if (r == 0)
 		return directory_decode(buf, d->size, d->fn, ret, why);
-	case -ENOENT:
-		reason_set(why, "missing from the CAS");
-		break;
-	case -EBADMSG:
-		reason_set(why, "content does not match its digest");
-		break;
-	case -EFBIG:
+	if (r == -EFBIG)
 		reason_set(why, "larger than the %d MiB a Directory may be", DIRECTORY_MAX_SIZE >> 20);
-		break;
-	default:
-		reason_set(why, "cannot be read: %s", strerror(-r));
-		break;
-	}
+	else
+		reason_set(why, "%s", store_error_text(r));
 	return r;
 }

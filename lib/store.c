@@ -87,6 +87,35 @@ static int detect_layout(int dir_fd, enum store_layout *ret)
 	return 0;
 }
 
+const char *store_default_path(char *buf, size_t len)
+{
+	const char *env = getenv("CASROOT_CAS");
+	const char *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+
+	if (env && env[0])
+		return env;
+	if (xdg && xdg[0])
+		snprintf(buf, len, "%s/casroot", xdg);
+	else
+		snprintf(buf, len, "%s/.cache/casroot", home && home[0] ? home : "/root");
+	return buf;
+}
+
+const char *store_error_text(int err)
+{
+	switch (err) {
+	case -ENOENT:
+		return "missing from the CAS";
+	case -EBADMSG:
+		return "content does not match its digest";
+	case -EFBIG:
+		return "larger than a message may be";
+	default:
+		return strerror(-err);
+	}
+}
+
 int store_open(const char *path, enum store_layout layout, bool create, struct store **ret)
 {
 	_cleanup_close_ int fd = -1;

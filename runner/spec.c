@@ -78,24 +78,6 @@ static int parse_seconds(const char *flag, const char *text, double *ret)
 	return 0;
 }
 
-static int parse_ids(const char *text, uid_t *uid, gid_t *gid)
-{
-	char *end;
-	unsigned long u, g;
-
-	errno = 0;
-	u = strtoul(text, &end, 10);
-	if (errno || end == text || *end != ':')
-		return -EINVAL;
-	text = end + 1;
-	g = strtoul(text, &end, 10);
-	if (errno || end == text || *end || u >= UINT32_MAX || g >= UINT32_MAX)
-		return -EINVAL;
-	*uid = u;
-	*gid = g;
-	return 0;
-}
-
 static int parse_proc(const char *text, enum proc_mode *ret)
 {
 	static const char *const names[] = { "auto", "fresh", "bind", "none" };

@@ -98,6 +98,9 @@ ROOT_TREE=$("$CASROOT" put --cas "$CAS" "$W/tree")
 ROOT_SMALL=$("$CASROOT" put --cas "$CAS" "$W/small")
 ROOT_BIG=$("$CASROOT" put --cas "$CAS" "$W/bigdir")
 ENTRY_COUNT=$(find "$W/tree" -mindepth 1 | wc -l)
+# Let the writeback of the inputs finish before anything is timed.
+settle() { sync; sleep "${BENCH_SETTLE:-5}"; }
+settle
 
 ### P1: casroot exec of a no-op action, 100k-file root vs 10-file root vs hardlink staging + bwrap
 p1_large() { timed "$CASROOT" exec --cas "$CAS" --root "$ROOT_TREE" -- /bin/true exit 0; }
@@ -155,6 +158,8 @@ unmount "$W/m"
 unmount "$W/ovl"
 unmount "$W/bfs"
 
+settle
+
 ### P3: sequential read of a large file, cold and warm
 read_big() { timed dd if="$1" of=/dev/null bs=1M; }
 mib_per_s() { awk -v m="$BIG_MIB" -v t="$1" 'BEGIN {printf "%.0f", m / t}'; }
@@ -193,6 +198,8 @@ read -r c b < <(alternate p3_casroot_cold p3_bindfs_cold)
 row P3 "read, cold, vs bindfs" "$(mib_per_s "$c") MiB/s" "$(mib_per_s "$b") MiB/s" "$(ratio "$b" "$c")" "≥ 1"
 rm -rf "$W/bigdir-copy"
 
+settle
+
 ### P4: gcc compiling a few thousand lines with the toolchain inside the input root
 log "building a toolchain root"
 src=$W/toolchain/src
@@ -216,6 +223,7 @@ strace -f -qq -e trace=openat,execve -o "$W/gcc.trace" gcc -O1 -c -o "$W/probe.o
 mkdir -p "$W/toolchain/tmp" "$W/toolchain/out"
 chmod 1777 "$W/toolchain/tmp" "$W/toolchain/out"
 ROOT_GCC=$("$CASROOT" put --cas "$CAS" "$W/toolchain")
+settle
 p4_casroot() { timed "$CASROOT" exec --cas "$CAS" --root "$ROOT_GCC" --cwd src --output big.o --env PATH=/usr/bin -- gcc -O1 -c -o big.o big.c; }
 p4_bwrap() {
 	timed bwrap --bind "$W/toolchain" / --unshare-pid --unshare-net --proc /proc --dev /dev --chdir /src \
@@ -223,6 +231,8 @@ p4_bwrap() {
 }
 read -r c n < <(alternate p4_casroot p4_bwrap)
 row P4 "gcc -O1 -c of $(wc -l <"$src/big.c") lines, toolchain in the root" "$(fmt "$c" s)" "$(fmt "$n" s)" "$(ratio "$c" "$n")" "≤ 1.10"
+
+settle
 
 ### P5: outputs: many small creates, one large sequential write
 mkdir -p "$W/pool" "$W/native-out"

@@ -21,6 +21,14 @@ struct store;
 int store_layout_from_name(const char *name, enum store_layout *ret);
 const char *store_layout_name(enum store_layout layout);
 
+/* The store every casroot program uses without --cas: $CASROOT_CAS, else
+ * ${XDG_CACHE_HOME:-$HOME/.cache}/casroot. Returns a string in buf or the
+ * environment. */
+const char *store_default_path(char *buf, size_t len);
+
+/* What a blob error means, for messages: "missing from the CAS", … */
+const char *store_error_text(int err);
+
 /* Opens the store at path. With STORE_LAYOUT_DETECT an existing store's layout
  * is recognised, a new or empty one gets casd. With create the directory is
  * made if missing. 0 or -errno. */

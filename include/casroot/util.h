@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #define _cleanup_(f) __attribute__((cleanup(f)))
@@ -51,6 +52,9 @@ static inline void *take_ptr(void *p)
 	*pp = NULL;
 	return r;
 }
+
+/* Parses "UID:GID" (decimal); 0 or -EINVAL. */
+int parse_ids(const char *text, uid_t *ret_uid, gid_t *ret_gid);
 
 /* Writes all of buf to fd, retrying short writes; 0 or -errno. */
 int write_all(int fd, const void *buf, size_t len);
