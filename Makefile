@@ -50,7 +50,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/bin/casroot $(BUILD)/bin/casrootfs $(BUILD)/bin/casroot-run
 
-.PHONY: all check unit integration demo bench install clean format help
+.PHONY: all check unit integration demo bench install clean format format-check help
 all: $(BINS)
 
 help:
@@ -124,7 +124,7 @@ $(BUILD)/tools/%: tests/tools/%.c
 
 unit: $(UNIT_BINS) $(TOOLS)
 
-check: all unit
+check: all unit format-check
 	tests/run.sh $(BUILD)
 
 demo: all $(TOOLS)
@@ -137,8 +137,14 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
+FORMATTED := $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(RUNNER_SRCS) $(ENV_SRCS) $(UNIT_SRCS) \
+	$(wildcard tests/tools/*.c include/casroot/*.h cli/*.h fuse/*.h fuse/env/*.h runner/*.h tests/unit/*.h)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMATTED) && echo "format: clean"
+
 format:
-	clang-format -i $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(RUNNER_SRCS) $(ENV_SRCS) $(UNIT_SRCS) include/casroot/*.h cli/*.h fuse/*.h runner/*.h
+	clang-format -i $(FORMATTED)
 
 clean:
 	rm -rf $(BUILD)

@@ -123,8 +123,8 @@ int action_args_spec(const struct action_args *a, enum digest_fn fn, char **argv
 		reason_set(why, "--root %s: %s", a->root, inner.text);
 		return -EINVAL;
 	}
-	if (a->timeout && ((spec->timeout = strtod(a->timeout, &end)) < 0 || *end || end == a->timeout ||
-			   !isfinite(spec->timeout))) {
+	if (a->timeout &&
+	    ((spec->timeout = strtod(a->timeout, &end)) < 0 || *end || end == a->timeout || !isfinite(spec->timeout))) {
 		reason_set(why, "--timeout %s: expected a number of seconds", a->timeout);
 		return -EINVAL;
 	}
@@ -146,9 +146,10 @@ int action_args_spec(const struct action_args *a, enum digest_fn fn, char **argv
 }
 
 static const char action_usage[] =
-	"Usage: casroot action [OPTIONS] --root DIGEST [--cwd DIR] [--output PATH]... [--env NAME=VALUE]... -- ARGV...\n"
+	"Usage: casroot action [OPTIONS] --root DIGEST [--cwd DIR] [--output PATH]... [--env NAME=VALUE]... -- "
+	"ARGV...\n"
 	"Stores a Command and an Action for ARGV in the CAS and prints the Action's digest.\n\n" STORE_OPTIONS_HELP
-	ACTION_OPTIONS_HELP "  --help, --version\n";
+		ACTION_OPTIONS_HELP "  --help, --version\n";
 
 int cmd_action(int argc, char **argv)
 {

@@ -9,11 +9,11 @@
 
 struct action_spec {
 	struct digest root;
-	char **argv;	/* NULL-terminated */
-	char **env;	/* NAME=VALUE, NULL-terminated (may be NULL) */
+	char **argv;	 /* NULL-terminated */
+	char **env;	 /* NAME=VALUE, NULL-terminated (may be NULL) */
 	const char *cwd; /* may be NULL */
-	char **outputs; /* NULL-terminated (may be NULL) */
-	double timeout; /* 0: none */
+	char **outputs;	 /* NULL-terminated (may be NULL) */
+	double timeout;	 /* 0: none */
 };
 
 /* The options that describe an action on the command line, shared by
@@ -27,18 +27,18 @@ enum {
 	OPT_ACTION_LAST, /* commands number further options from here */
 };
 
-#define ACTION_LONG_OPTIONS                                      \
-	{ "root", required_argument, NULL, OPT_ROOT },           \
-	{ "cwd", required_argument, NULL, OPT_CWD },             \
-	{ "output", required_argument, NULL, OPT_OUTPUT },       \
-	{ "env", required_argument, NULL, OPT_ENV },             \
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT }
+#define ACTION_LONG_OPTIONS                                                                                     \
+	{ "root", required_argument, NULL, OPT_ROOT }, { "cwd", required_argument, NULL, OPT_CWD },             \
+		{ "output", required_argument, NULL, OPT_OUTPUT }, { "env", required_argument, NULL, OPT_ENV }, \
+	{                                                                                                       \
+		"timeout", required_argument, NULL, OPT_TIMEOUT                                                 \
+	}
 
-#define ACTION_OPTIONS_HELP                                                                  \
-	"  --root DIGEST          the input root\n"                                            \
-	"  --cwd DIR              working directory below the root\n"                          \
+#define ACTION_OPTIONS_HELP                                                                        \
+	"  --root DIGEST          the input root\n"                                                \
+	"  --cwd DIR              working directory below the root\n"                              \
 	"  --output PATH          an output path relative to the working directory (repeatable)\n" \
-	"  --env NAME=VALUE       an environment variable of the action (repeatable)\n"       \
+	"  --env NAME=VALUE       an environment variable of the action (repeatable)\n"            \
 	"  --timeout S            the action's timeout in seconds\n"
 
 struct action_args {

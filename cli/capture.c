@@ -71,8 +71,9 @@ static int capture_dir(struct store *s, enum digest_fn fn, int base_fd, const ch
 		       struct reason *why)
 {
 	_cleanup_(tree_parts_free) struct tree_parts parts = { 0 };
-	struct ingest_options o = { .fn = fn, .trust_digest_xattr = true, .ctx = &parts,
-				    .on_directory = collect_directory };
+	struct ingest_options o = {
+		.fn = fn, .trust_digest_xattr = true, .ctx = &parts, .on_directory = collect_directory
+	};
 	struct ingest_stats stats = { 0 };
 	int r = ingest_tree(s, base_fd, path, &o, &stats, &out->root, why);
 

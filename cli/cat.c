@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char cat_usage[] = "Usage: casroot cat [OPTIONS] DIGEST\n"
-				"Verifies the blob DIGEST and writes it to stdout.\n" STORE_OPTIONS_HELP
-				"  --help, --version\n";
+static const char cat_usage[] =
+	"Usage: casroot cat [OPTIONS] DIGEST\n"
+	"Verifies the blob DIGEST and writes it to stdout.\n" STORE_OPTIONS_HELP "  --help, --version\n";
 
 static int copy_to_stdout(int fd)
 {

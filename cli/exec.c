@@ -54,8 +54,15 @@ static const char exec_usage[] =
 	"capture failed; 125 casroot-run failed; 2 usage error.\n";
 
 enum {
-	OPT_ACTION = OPT_ACTION_LAST, OPT_JSON, OPT_KEEP_UPPER, OPT_USER, OPT_NET, OPT_PROC, OPT_SYS,
-	OPT_KILL_DELAY, OPT_VIA_ENV,
+	OPT_ACTION = OPT_ACTION_LAST,
+	OPT_JSON,
+	OPT_KEEP_UPPER,
+	OPT_USER,
+	OPT_NET,
+	OPT_PROC,
+	OPT_SYS,
+	OPT_KILL_DELAY,
+	OPT_VIA_ENV,
 };
 
 struct exec_options {
@@ -146,7 +153,8 @@ static int parse_exec_args(int argc, char **argv, struct exec_options *o)
 	if (!o->action == !o->args.root)
 		return usage_error("exec: give either --action DIGEST or --root DIGEST -- ARGV");
 	if (o->action && (optind < argc || o->args.cwd || o->args.outputs || o->args.env || o->args.timeout))
-		return usage_error("exec: --action takes its command, --cwd, --output, --env and --timeout from the Action");
+		return usage_error(
+			"exec: --action takes its command, --cwd, --output, --env and --timeout from the Action");
 	o->argv = &argv[optind];
 	return 0;
 }

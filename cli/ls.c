@@ -27,14 +27,9 @@ static void mode_string(const struct tree_node *n, char *buf)
 	unsigned mode;
 
 	switch (n->kind) {
-	case TREE_DIRECTORY:
-		strcpy(buf, "drwxrwxrwx");
-		return;
-	case TREE_SYMLINK:
-		strcpy(buf, "lrwxrwxrwx");
-		return;
-	case TREE_FILE:
-		break;
+	case TREE_DIRECTORY: strcpy(buf, "drwxrwxrwx"); return;
+	case TREE_SYMLINK: strcpy(buf, "lrwxrwxrwx"); return;
+	case TREE_FILE: break;
 	}
 	mode = n->executable ? 0555 : 0444;
 	if (n->props && n->props->unix_mode)

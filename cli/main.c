@@ -7,17 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char usage[] =
-	"Usage: casroot COMMAND [OPTIONS] ARGS\n"
-	"Gives build actions a complete root from a local REAPI CAS.\n\n"
-	"Commands:\n"
-	"  put PATH               store a directory tree, print its root digest\n"
-	"  ls [-l] [-R] DIGEST[/PATH]  list a stored tree\n"
-	"  cat DIGEST             write a verified blob to stdout\n"
-	"  action --root DIGEST -- ARGV  store a Command and an Action, print the Action digest\n"
-	"  exec --action DIGEST   run an action in its root, store its ActionResult\n\n"
-	"Run 'casroot COMMAND --help' for a command's options.\n"
-	"Exit status: 0 success, 1 bad or missing data or an I/O failure, 2 usage error.\n";
+static const char usage[] = "Usage: casroot COMMAND [OPTIONS] ARGS\n"
+			    "Gives build actions a complete root from a local REAPI CAS.\n\n"
+			    "Commands:\n"
+			    "  put PATH               store a directory tree, print its root digest\n"
+			    "  ls [-l] [-R] DIGEST[/PATH]  list a stored tree\n"
+			    "  cat DIGEST             write a verified blob to stdout\n"
+			    "  action --root DIGEST -- ARGV  store a Command and an Action, print the Action digest\n"
+			    "  exec --action DIGEST   run an action in its root, store its ActionResult\n\n"
+			    "Run 'casroot COMMAND --help' for a command's options.\n"
+			    "Exit status: 0 success, 1 bad or missing data or an I/O failure, 2 usage error.\n";
 
 struct command {
 	const char *name;
@@ -25,11 +24,7 @@ struct command {
 };
 
 static const struct command commands[] = {
-	{ "put", cmd_put },
-	{ "ls", cmd_ls },
-	{ "cat", cmd_cat },
-	{ "exec", cmd_exec },
-	{ "action", cmd_action },
+	{ "put", cmd_put }, { "ls", cmd_ls }, { "cat", cmd_cat }, { "exec", cmd_exec }, { "action", cmd_action },
 };
 
 int main(int argc, char **argv)

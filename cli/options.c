@@ -39,9 +39,7 @@ int option_error(const char *command, char **argv)
 int store_options_handle(struct store_options *o, int opt, const char *arg, const char *usage)
 {
 	switch (opt) {
-	case OPT_CAS:
-		o->cas = arg;
-		return 1;
+	case OPT_CAS: o->cas = arg; return 1;
 	case OPT_LAYOUT:
 		if (store_layout_from_name(arg, &o->layout) < 0) {
 			usage_error("--layout %s: expected casd, bazel or flat", arg);
@@ -54,14 +52,9 @@ int store_options_handle(struct store_options *o, int opt, const char *arg, cons
 			return -1;
 		}
 		return 1;
-	case OPT_HELP:
-		fputs(usage, stdout);
-		return 2;
-	case OPT_VERSION:
-		printf("%s %s\n", log_program(), CASROOT_VERSION);
-		return 2;
-	default:
-		return 0;
+	case OPT_HELP: fputs(usage, stdout); return 2;
+	case OPT_VERSION: printf("%s %s\n", log_program(), CASROOT_VERSION); return 2;
+	default: return 0;
 	}
 }
 

@@ -12,8 +12,8 @@
 /* Exit codes of `casroot` (exec passes the action's own status through). */
 enum {
 	EXIT_OK = 0,
-	EXIT_DATA = 1,	 /* missing, corrupt or non-canonical blob; I/O failure */
-	EXIT_USAGE = 2,	 /* bad flag or argument */
+	EXIT_DATA = 1,	/* missing, corrupt or non-canonical blob; I/O failure */
+	EXIT_USAGE = 2, /* bad flag or argument */
 };
 
 enum {
@@ -25,17 +25,18 @@ enum {
 	OPT_FIRST_PRIVATE, /* subcommands number their own options from here */
 };
 
-#define STORE_LONG_OPTIONS                                                  \
-	{ "cas", required_argument, NULL, OPT_CAS },                        \
-	{ "layout", required_argument, NULL, OPT_LAYOUT },                  \
-	{ "digest-function", required_argument, NULL, OPT_DIGEST_FUNCTION }, \
-	{ "help", no_argument, NULL, OPT_HELP },                            \
-	{ "version", no_argument, NULL, OPT_VERSION }
+#define STORE_LONG_OPTIONS                                                                              \
+	{ "cas", required_argument, NULL, OPT_CAS }, { "layout", required_argument, NULL, OPT_LAYOUT }, \
+		{ "digest-function", required_argument, NULL, OPT_DIGEST_FUNCTION },                    \
+		{ "help", no_argument, NULL, OPT_HELP },                                                \
+	{                                                                                               \
+		"version", no_argument, NULL, OPT_VERSION                                               \
+	}
 
-#define STORE_OPTIONS_HELP                                                                  \
-	"  --cas DIR              the CAS directory (default $CASROOT_CAS, else\n"            \
-	"                         ${XDG_CACHE_HOME:-$HOME/.cache}/casroot)\n"                 \
-	"  --layout L             casd, bazel or flat (default: detect, else casd)\n"       \
+#define STORE_OPTIONS_HELP                                                            \
+	"  --cas DIR              the CAS directory (default $CASROOT_CAS, else\n"    \
+	"                         ${XDG_CACHE_HOME:-$HOME/.cache}/casroot)\n"         \
+	"  --layout L             casd, bazel or flat (default: detect, else casd)\n" \
 	"  --digest-function F    sha256 (default), sha1, sha384 or sha512\n"
 
 struct store_options {

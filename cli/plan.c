@@ -106,7 +106,7 @@ static int command_outputs(const Reapi__Command *c, struct exec_plan *p)
 	if (!p->outputs)
 		return -ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		const char *path = c->n_output_paths   ? c->output_paths[i]
+		const char *path = c->n_output_paths	   ? c->output_paths[i]
 				   : i < c->n_output_files ? c->output_files[i]
 							   : c->output_directories[i - c->n_output_files];
 		if (!(p->outputs[i] = strdup(path)))
@@ -115,8 +115,7 @@ static int command_outputs(const Reapi__Command *c, struct exec_plan *p)
 	return 0;
 }
 
-static int check_command(const Reapi__Command *c, const struct exec_plan *p, const char *text,
-			 struct reason *why)
+static int check_command(const Reapi__Command *c, const struct exec_plan *p, const char *text, struct reason *why)
 {
 	struct reason inner;
 
@@ -137,8 +136,7 @@ static int check_command(const Reapi__Command *c, const struct exec_plan *p, con
 	return 0;
 }
 
-static int plan_from_command(const Reapi__Command *c, const struct digest *d, struct exec_plan *p,
-			     struct reason *why)
+static int plan_from_command(const Reapi__Command *c, const struct digest *d, struct exec_plan *p, struct reason *why)
 {
 	char text[DIGEST_STR_MAX];
 
@@ -149,8 +147,8 @@ static int plan_from_command(const Reapi__Command *c, const struct digest *d, st
 	return check_command(c, p, text, why);
 }
 
-static int action_digests(const Reapi__Action *a, const struct digest *d, struct digest *command,
-			  struct exec_plan *p, struct reason *why)
+static int action_digests(const Reapi__Action *a, const struct digest *d, struct digest *command, struct exec_plan *p,
+			  struct reason *why)
 {
 	char text[DIGEST_STR_MAX];
 	struct reason inner;

@@ -11,14 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-static const char put_usage[] =
-	"Usage: casroot put [OPTIONS] PATH\n"
-	"Stores the directory tree at PATH in the CAS and prints the digest (HASH/SIZE)\n"
-	"of its root Directory. Symlinks are stored as symlinks; sockets, FIFOs and\n"
-	"devices are skipped with a warning.\n\n" STORE_OPTIONS_HELP
-	"  --capture-mtime        record each entry's mtime in node_properties\n"
-	"  --capture-unix-mode    record each file's and directory's mode in node_properties\n"
-	"  --help, --version\n";
+static const char put_usage[] = "Usage: casroot put [OPTIONS] PATH\n"
+				"Stores the directory tree at PATH in the CAS and prints the digest (HASH/SIZE)\n"
+				"of its root Directory. Symlinks are stored as symlinks; sockets, FIFOs and\n"
+				"devices are skipped with a warning.\n\n" STORE_OPTIONS_HELP
+				"  --capture-mtime        record each entry's mtime in node_properties\n"
+				"  --capture-unix-mode    record each file's and directory's mode in node_properties\n"
+				"  --help, --version\n";
 
 enum { OPT_CAPTURE_MTIME = OPT_FIRST_PRIVATE, OPT_CAPTURE_UNIX_MODE };
 

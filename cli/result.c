@@ -66,7 +66,7 @@ static int alloc_msg(struct result_msg *m, const struct captured *c)
 	m->link_ptrs = calloc(c->n_links + 1, sizeof(*m->link_ptrs));
 	m->digests = calloc(c->n_files + 2 * c->n_dirs + 2, sizeof(*m->digests));
 	return m->files && m->file_ptrs && m->dirs && m->dir_ptrs && m->links && m->link_ptrs && m->digests ? 0
-													      : -ENOMEM;
+													    : -ENOMEM;
 }
 
 static void fill_outputs(struct result_msg *m, const struct captured *c, Reapi__Digest **next)
@@ -183,10 +183,14 @@ static json_object *timings_json(const struct exec_times *t)
 {
 	json_object *o = json_object_new_object();
 
-	json_object_object_add(o, "mount_seconds", json_object_new_double(seconds_between(t->fetch_start, t->fetch_done)));
-	json_object_object_add(o, "execution_seconds", json_object_new_double(seconds_between(t->exec_start, t->exec_done)));
-	json_object_object_add(o, "capture_seconds", json_object_new_double(seconds_between(t->upload_start, t->upload_done)));
-	json_object_object_add(o, "total_seconds", json_object_new_double(seconds_between(t->worker_start, t->upload_done)));
+	json_object_object_add(o, "mount_seconds",
+			       json_object_new_double(seconds_between(t->fetch_start, t->fetch_done)));
+	json_object_object_add(o, "execution_seconds",
+			       json_object_new_double(seconds_between(t->exec_start, t->exec_done)));
+	json_object_object_add(o, "capture_seconds",
+			       json_object_new_double(seconds_between(t->upload_start, t->upload_done)));
+	json_object_object_add(o, "total_seconds",
+			       json_object_new_double(seconds_between(t->worker_start, t->upload_done)));
 	return o;
 }
 

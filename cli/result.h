@@ -17,7 +17,7 @@ struct exec_result {
 	struct captured outputs;
 	struct digest stdout_digest, stderr_digest;
 	struct exec_times times;
-	struct digest action_result; /* filled by result_store */
+	struct digest action_result;   /* filled by result_store */
 	const char *runner_stats_path; /* casroot-run's --stats file, or NULL */
 };
 

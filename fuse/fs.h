@@ -22,7 +22,7 @@ struct fs_options {
 	const char *env_binary;
 	const char *upper; /* the file pool; NULL: a private temporary directory */
 	bool foreground, debug, verify_files;
-	int ready_fd; /* -1: none */
+	int ready_fd;	       /* -1: none */
 	unsigned synth_groups; /* enum synth_group bits still on */
 	uid_t uid;
 	gid_t gid;

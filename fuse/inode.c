@@ -271,8 +271,8 @@ uint64_t node_ino(const struct inode_table *t, const struct node *n)
 /* An unchanged directory nobody holds folds back to its digest. */
 static void maybe_fold(struct inode_table *t, struct node *n)
 {
-	while (n && n->parent && n->kind == NODE_DIR && n->expanded && n->has_digest && !n->synth &&
-	       n->nlookup == 0 && n->n_pinned == 0) {
+	while (n && n->parent && n->kind == NODE_DIR && n->expanded && n->has_digest && !n->synth && n->nlookup == 0 &&
+	       n->n_pinned == 0) {
 		node_clear_entries(t, n);
 		n->expanded = false;
 		unpin(n->parent, true);
@@ -327,8 +327,8 @@ void node_path(const struct node *n, char *buf, size_t len)
 
 void node_stat(const struct inode_table *t, const struct node *n, struct stat *st)
 {
-	static const mode_t type[] = { [NODE_DIR] = S_IFDIR,	 [NODE_FILE] = S_IFREG, [NODE_SYMLINK] = S_IFLNK,
-				       [NODE_DEVICE] = S_IFCHR,	 [NODE_FIFO] = S_IFIFO, [NODE_SOCKET] = S_IFSOCK };
+	static const mode_t type[] = { [NODE_DIR] = S_IFDIR,	[NODE_FILE] = S_IFREG, [NODE_SYMLINK] = S_IFLNK,
+				       [NODE_DEVICE] = S_IFCHR, [NODE_FIFO] = S_IFIFO, [NODE_SOCKET] = S_IFSOCK };
 
 	*st = (struct stat){ 0 };
 	st->st_ino = node_ino(t, n);

@@ -64,13 +64,13 @@ struct node {
 
 	/* NODE_DIR */
 	bool expanded;
-	bool broken; /* its Directory could not be loaded: EIO, logged once */
+	bool broken;		/* its Directory could not be loaded: EIO, logged once */
 	struct dentry *entries; /* sorted by name (strcmp) */
 	size_t n_entries, cap_entries;
 	size_t n_subdirs;
-	size_t n_pinned; /* entries whose node has nlookup > 0 or is expanded */
+	size_t n_pinned;	       /* entries whose node has nlookup > 0 or is expanded */
 	const struct synth_dir *synth; /* synthesized entries to merge in, or NULL */
-	bool augmented; /* synthesized entries were added: more than its digest */
+	bool augmented;		       /* synthesized entries were added: more than its digest */
 
 	/* NODE_FILE */
 	bool verified;	    /* --verify-files checked it already */

@@ -43,8 +43,21 @@ static const char usage[] =
 	"Exit status: 0 after a clean unmount, 1 on failure, 2 on a usage error.\n";
 
 enum {
-	OPT_ROOT = 0x100, OPT_CAS, OPT_LAYOUT, OPT_UPPER, OPT_OWNER, OPT_ENV_BINARY, OPT_NO_ENV, OPT_NO_DEV,
-	OPT_NO_MOUNTPOINTS, OPT_VERIFY_FILES, OPT_STATS, OPT_LOG, OPT_READY_FD, OPT_HELP, OPT_VERSION,
+	OPT_ROOT = 0x100,
+	OPT_CAS,
+	OPT_LAYOUT,
+	OPT_UPPER,
+	OPT_OWNER,
+	OPT_ENV_BINARY,
+	OPT_NO_ENV,
+	OPT_NO_DEV,
+	OPT_NO_MOUNTPOINTS,
+	OPT_VERIFY_FILES,
+	OPT_STATS,
+	OPT_LOG,
+	OPT_READY_FD,
+	OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -330,8 +343,11 @@ int main(int argc, char **argv)
 	r = parse_args(argc, argv, &opts);
 	if (r != 0)
 		return r < 0 ? 0 : r;
-	fs.table = (struct inode_table){ .lock = PTHREAD_MUTEX_INITIALIZER, .uid = opts.uid, .gid = opts.gid,
-					 .on_free = drop_pool_file, .ctx = &fs };
+	fs.table = (struct inode_table){ .lock = PTHREAD_MUTEX_INITIALIZER,
+					 .uid = opts.uid,
+					 .gid = opts.gid,
+					 .on_free = drop_pool_file,
+					 .ctx = &fs };
 	r = prepare(&fs);
 	if (r == 0)
 		r = run(&fs);

@@ -103,17 +103,10 @@ static int do_mknod(struct fs *fs, fuse_req_t req, fuse_ino_t parent, const char
 	if (r < 0)
 		return r;
 	switch (mode & S_IFMT) {
-	case S_IFREG:
-		n = new_file(req, name, mode);
-		break;
-	case S_IFIFO:
-		n = new_node(req, name, NODE_FIFO, mode);
-		break;
-	case S_IFSOCK:
-		n = new_node(req, name, NODE_SOCKET, mode);
-		break;
-	default:
-		return -EPERM; /* device nodes come only from the synthesized /dev */
+	case S_IFREG: n = new_file(req, name, mode); break;
+	case S_IFIFO: n = new_node(req, name, NODE_FIFO, mode); break;
+	case S_IFSOCK: n = new_node(req, name, NODE_SOCKET, mode); break;
+	default: return -EPERM; /* device nodes come only from the synthesized /dev */
 	}
 	return n ? add_new(fs, dir, n, e) : -ENOMEM;
 }

@@ -308,8 +308,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 
 /* Adds entry i ("." and ".." first, then the entries) to buf; the number
  * of bytes it needs, which is more than room when it did not fit. */
-static size_t add_dirent(fuse_req_t req, struct fs *fs, struct node *dir, size_t i, bool plus, char *buf,
-			 size_t room)
+static size_t add_dirent(fuse_req_t req, struct fs *fs, struct node *dir, size_t i, bool plus, char *buf, size_t room)
 {
 	struct node *n = i == 0 ? dir : i == 1 ? (dir->parent ? dir->parent : dir) : dir->entries[i - 2].node;
 	const char *name = i == 0 ? "." : i == 1 ? ".." : dir->entries[i - 2].name;
@@ -441,9 +440,9 @@ static void op_listxattr(fuse_req_t req, fuse_ino_t ino, size_t size)
 static void op_init(void *userdata, struct fuse_conn_info *conn)
 {
 	(void)userdata;
-	conn->want |= conn->capable & (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_SPLICE_READ |
-				       FUSE_CAP_READDIRPLUS | FUSE_CAP_CACHE_SYMLINKS | FUSE_CAP_PARALLEL_DIROPS |
-				       FUSE_CAP_ATOMIC_O_TRUNC);
+	conn->want |= conn->capable &
+		      (FUSE_CAP_SPLICE_WRITE | FUSE_CAP_SPLICE_MOVE | FUSE_CAP_SPLICE_READ | FUSE_CAP_READDIRPLUS |
+		       FUSE_CAP_CACHE_SYMLINKS | FUSE_CAP_PARALLEL_DIROPS | FUSE_CAP_ATOMIC_O_TRUNC);
 	conn->want &= ~(FUSE_CAP_READDIRPLUS_AUTO | FUSE_CAP_AUTO_INVAL_DATA);
 	conn->time_gran = 1;
 	/* The kernel keeps the smaller of this and the mount's readahead,

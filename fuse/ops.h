@@ -14,7 +14,7 @@ extern const struct fuse_lowlevel_ops fs_ops;
 /* An open file: reads come from the pool file once the node has one. */
 struct handle {
 	struct node *node;
-	int blob_fd;	/* the CAS blob, for reads before any copy-up; -1 otherwise */
+	int blob_fd; /* the CAS blob, for reads before any copy-up; -1 otherwise */
 };
 
 static inline struct fs *fs_of(fuse_req_t req)

@@ -5,10 +5,10 @@
 #include <json-c/json.h>
 
 static const char *const request_names[REQ_COUNT] = {
-	"lookup", "forget", "getattr", "setattr", "readlink", "mknod", "mkdir", "unlink", "rmdir",
-	"symlink", "rename", "link", "open", "read", "write", "flush", "release", "fsync", "opendir",
-	"readdir", "readdirplus", "releasedir", "statfs", "getxattr", "listxattr", "setxattr",
-	"removexattr", "create", "fallocate",
+	"lookup",    "forget",	 "getattr",	"setattr", "readlink",	  "mknod",	"mkdir",  "unlink",
+	"rmdir",     "symlink",	 "rename",	"link",	   "open",	  "read",	"write",  "flush",
+	"release",   "fsync",	 "opendir",	"readdir", "readdirplus", "releasedir", "statfs", "getxattr",
+	"listxattr", "setxattr", "removexattr", "create",  "fallocate",
 };
 
 static void add_counter(json_object *o, const char *key, uint64_t value)

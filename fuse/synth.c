@@ -4,7 +4,6 @@
 
 #include <casroot/util.h>
 
-
 #define DIR_OF(entries) (&(const struct synth_dir){ entries, ARRAY_SIZE(entries) })
 
 static const struct synth_entry usr_bin[] = {

@@ -19,10 +19,10 @@ struct synth_entry {
 	enum node_kind kind;
 	mode_t mode;
 	unsigned group;
-	unsigned major, minor;		/* NODE_DEVICE */
-	const char *target;		/* NODE_SYMLINK */
-	const struct synth_dir *dir;	/* NODE_DIR: its own entries, or NULL */
-	bool is_env;			/* NODE_FILE: the env binary */
+	unsigned major, minor;	     /* NODE_DEVICE */
+	const char *target;	     /* NODE_SYMLINK */
+	const struct synth_dir *dir; /* NODE_DIR: its own entries, or NULL */
+	bool is_env;		     /* NODE_FILE: the env binary */
 };
 
 struct synth_dir {

@@ -66,16 +66,11 @@ enum digest_fn digest_fn_for_hex_len(size_t len)
 static const EVP_MD *fn_md(enum digest_fn fn)
 {
 	switch (fn) {
-	case DIGEST_FN_SHA256:
-		return EVP_sha256();
-	case DIGEST_FN_SHA1:
-		return EVP_sha1();
-	case DIGEST_FN_SHA384:
-		return EVP_sha384();
-	case DIGEST_FN_SHA512:
-		return EVP_sha512();
-	default:
-		return NULL;
+	case DIGEST_FN_SHA256: return EVP_sha256();
+	case DIGEST_FN_SHA1: return EVP_sha1();
+	case DIGEST_FN_SHA384: return EVP_sha384();
+	case DIGEST_FN_SHA512: return EVP_sha512();
+	default: return NULL;
 	}
 }
 

@@ -270,12 +270,9 @@ static int add_entry(struct walk *w, int fd, struct dir_build *b, Reapi__Directo
 	char path[PATH_MAX + NAME_MAX + 2];
 
 	switch (e->st.st_mode & S_IFMT) {
-	case S_IFREG:
-		return add_file(w, fd, b, m, i);
-	case S_IFLNK:
-		return add_symlink(w, fd, b, m, i);
-	case S_IFDIR:
-		return add_directory(w, fd, b, m, i);
+	case S_IFREG: return add_file(w, fd, b, m, i);
+	case S_IFLNK: return add_symlink(w, fd, b, m, i);
+	case S_IFDIR: return add_directory(w, fd, b, m, i);
 	default:
 		w->stats->skipped++;
 		if (w->o->on_skip) {

@@ -73,12 +73,9 @@ bool log_is_verbose(void)
 static const char *level_word(enum log_level level)
 {
 	switch (level) {
-	case LOG_LEVEL_WARN:
-		return "warning: ";
-	case LOG_LEVEL_DEBUG:
-		return "debug: ";
-	default:
-		return "";
+	case LOG_LEVEL_WARN: return "warning: ";
+	case LOG_LEVEL_DEBUG: return "debug: ";
+	default: return "";
 	}
 }
 

@@ -105,14 +105,10 @@ const char *store_default_path(char *buf, size_t len)
 const char *store_error_text(int err)
 {
 	switch (err) {
-	case -ENOENT:
-		return "missing from the CAS";
-	case -EBADMSG:
-		return "content does not match its digest";
-	case -EFBIG:
-		return "larger than a message may be";
-	default:
-		return strerror(-err);
+	case -ENOENT: return "missing from the CAS";
+	case -EBADMSG: return "content does not match its digest";
+	case -EFBIG: return "larger than a message may be";
+	default: return strerror(-err);
 	}
 }
 
@@ -183,15 +179,9 @@ int store_blob_relpath(const struct store *s, const struct digest *d, char *buf,
 	int n;
 
 	switch (s->layout) {
-	case STORE_LAYOUT_CASD:
-		n = snprintf(buf, len, "cas/objects/%.2s/%s", d->hash, d->hash + 2);
-		break;
-	case STORE_LAYOUT_BAZEL:
-		n = snprintf(buf, len, "cas/%.2s/%s", d->hash, d->hash);
-		break;
-	default:
-		n = snprintf(buf, len, "%s", d->hash);
-		break;
+	case STORE_LAYOUT_CASD: n = snprintf(buf, len, "cas/objects/%.2s/%s", d->hash, d->hash + 2); break;
+	case STORE_LAYOUT_BAZEL: n = snprintf(buf, len, "cas/%.2s/%s", d->hash, d->hash); break;
+	default: n = snprintf(buf, len, "%s", d->hash); break;
 	}
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

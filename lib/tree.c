@@ -12,23 +12,23 @@ void tree_node_clear(struct tree_node *n)
 	n->target = NULL;
 }
 
-#define FIND_SORTED(array, count, key)                                 \
-	({                                                             \
-		size_t lo_ = 0, hi_ = (count);                         \
-		ssize_t found_ = -1;                                   \
-		while (lo_ < hi_) {                                    \
-			size_t mid_ = (lo_ + hi_) / 2;                 \
-			int c_ = strcmp((array)[mid_]->name, (key));   \
-			if (c_ == 0) {                                 \
-				found_ = mid_;                         \
-				break;                                 \
-			}                                              \
-			if (c_ < 0)                                    \
-				lo_ = mid_ + 1;                        \
-			else                                           \
-				hi_ = mid_;                            \
-		}                                                      \
-		found_;                                                \
+#define FIND_SORTED(array, count, key)                               \
+	({                                                           \
+		size_t lo_ = 0, hi_ = (count);                       \
+		ssize_t found_ = -1;                                 \
+		while (lo_ < hi_) {                                  \
+			size_t mid_ = (lo_ + hi_) / 2;               \
+			int c_ = strcmp((array)[mid_]->name, (key)); \
+			if (c_ == 0) {                               \
+				found_ = mid_;                       \
+				break;                               \
+			}                                            \
+			if (c_ < 0)                                  \
+				lo_ = mid_ + 1;                      \
+			else                                         \
+				hi_ = mid_;                          \
+		}                                                    \
+		found_;                                              \
 	})
 
 int tree_child(const Reapi__Directory *d, const char *name, enum digest_fn fn, struct tree_node *ret)

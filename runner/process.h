@@ -9,9 +9,9 @@
 
 /* Descriptors handed from casroot-run to its children. */
 struct handoff {
-	int stdio[3];	/* the action's stdin, stdout, stderr */
-	int report_fd;	/* casroot-run's own stderr, for setup and exec errors */
-	int status_fd;	/* write end: pid 1 sends the action's wait status */
+	int stdio[3];	 /* the action's stdin, stdout, stderr */
+	int report_fd;	 /* casroot-run's own stderr, for setup and exec errors */
+	int status_fd;	 /* write end: pid 1 sends the action's wait status */
 	int lifeline_fd; /* read end of a pipe only casroot-run writes to: hangs up when it dies */
 };
 

@@ -99,8 +99,7 @@ static int mount_proc(const struct spec *s)
 	if (s->proc == PROC_FRESH)
 		return fail("mount proc on", s->root, "proc");
 	if (s->proc == PROC_AUTO)
-		log_warn("mount proc on %s/proc: %s; bind-mounting the host's /proc instead", s->root,
-			 strerror(errno));
+		log_warn("mount proc on %s/proc: %s; bind-mounting the host's /proc instead", s->root, strerror(errno));
 	if (mount("/proc", "proc", NULL, MS_BIND | MS_REC, NULL) < 0)
 		return fail("bind-mount /proc on", s->root, "proc");
 	return protect_proc(s->root);

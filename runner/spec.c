@@ -35,8 +35,22 @@ static const char usage[] =
 	"failed (usage or a setup step, named on stderr); 126 not executable; 127 not found.\n";
 
 enum {
-	OPT_ROOT = 0x100, OPT_CWD, OPT_ENV, OPT_STDIN, OPT_STDOUT, OPT_STDERR, OPT_TIMEOUT, OPT_KILL_DELAY,
-	OPT_PROC, OPT_SYS, OPT_USER, OPT_NET, OPT_VIA_ENV, OPT_STATS, OPT_HELP, OPT_VERSION,
+	OPT_ROOT = 0x100,
+	OPT_CWD,
+	OPT_ENV,
+	OPT_STDIN,
+	OPT_STDOUT,
+	OPT_STDERR,
+	OPT_TIMEOUT,
+	OPT_KILL_DELAY,
+	OPT_PROC,
+	OPT_SYS,
+	OPT_USER,
+	OPT_NET,
+	OPT_VIA_ENV,
+	OPT_STATS,
+	OPT_HELP,
+	OPT_VERSION,
 };
 
 static const struct option longopts[] = {
@@ -123,8 +137,7 @@ static int handle(struct spec *s, size_t *n_env, int opt, const char *arg)
 			return bad("--sys", arg, "expected none or ro");
 		s->sys_ro = strcmp(arg, "ro") == 0;
 		return 0;
-	case OPT_USER:
-		return parse_ids(arg, &s->uid, &s->gid) < 0 ? bad("--user", arg, "expected UID:GID") : 0;
+	case OPT_USER: return parse_ids(arg, &s->uid, &s->gid) < 0 ? bad("--user", arg, "expected UID:GID") : 0;
 	case OPT_NET:
 		if (strcmp(arg, "none") && strcmp(arg, "host"))
 			return bad("--net", arg, "expected none or host");
@@ -132,9 +145,7 @@ static int handle(struct spec *s, size_t *n_env, int opt, const char *arg)
 		return 0;
 	case OPT_VIA_ENV: s->via_env = true; return 0;
 	case OPT_STATS: s->stats_path = arg; return 0;
-	default:
-		log_error("unknown option or missing value (see --help)");
-		return RUN_EXIT_FAILURE;
+	default: log_error("unknown option or missing value (see --help)"); return RUN_EXIT_FAILURE;
 	}
 }
 

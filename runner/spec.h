@@ -8,8 +8,8 @@
 
 /* Exit statuses of casroot-run besides the action's own (128+N: signal N). */
 enum {
-	RUN_EXIT_TIMEOUT = 124,	  /* the action ran out of time and was killed */
-	RUN_EXIT_FAILURE = 125,	  /* casroot-run itself failed (usage, a setup step) */
+	RUN_EXIT_TIMEOUT = 124,	   /* the action ran out of time and was killed */
+	RUN_EXIT_FAILURE = 125,	   /* casroot-run itself failed (usage, a setup step) */
 	RUN_EXIT_CANNOT_RUN = 126, /* the command was found but could not be executed */
 	RUN_EXIT_NOT_FOUND = 127,  /* the command was not found in the root */
 };

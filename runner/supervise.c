@@ -121,8 +121,7 @@ static int exit_code_of(const struct run_result *r, int init_status)
 	if (r->timed_out)
 		return RUN_EXIT_TIMEOUT;
 	if (!r->started)
-		return WIFEXITED(init_status) && WEXITSTATUS(init_status) ? WEXITSTATUS(init_status)
-									  : RUN_EXIT_FAILURE;
+		return WIFEXITED(init_status) && WEXITSTATUS(init_status) ? WEXITSTATUS(init_status) : RUN_EXIT_FAILURE;
 	if (WIFSIGNALED(r->wait_status))
 		return 128 + WTERMSIG(r->wait_status);
 	return WEXITSTATUS(r->wait_status);
@@ -151,8 +150,7 @@ int supervise(const struct spec *s, struct run_result *r)
 	if (open_stdio(s, h.stdio) < 0)
 		return -EINVAL;
 	if ((h.report_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 || pipe2(status_pipe, O_CLOEXEC) < 0 ||
-	    pipe2(lifeline, O_CLOEXEC) < 0 ||
-	    (w.sigfd = forwarded_signals(&set)) < 0) {
+	    pipe2(lifeline, O_CLOEXEC) < 0 || (w.sigfd = forwarded_signals(&set)) < 0) {
 		log_error("set up descriptors: %s", strerror(errno));
 		return -errno;
 	}

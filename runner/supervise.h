@@ -9,9 +9,9 @@
 #include <sys/resource.h>
 
 struct run_result {
-	bool started;	  /* the sandbox was built and the action's status came back */
-	int wait_status;  /* the action's, when started */
-	int exit_code;	  /* what casroot-run exits with */
+	bool started;	 /* the sandbox was built and the action's status came back */
+	int wait_status; /* the action's, when started */
+	int exit_code;	 /* what casroot-run exits with */
 	bool timed_out;
 	double wall_seconds;
 	struct rusage usage; /* the sandbox's: pid 1 and everything it reaped */

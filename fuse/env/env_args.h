@@ -10,12 +10,12 @@
 enum { ENV_EXIT_USAGE = 125, ENV_EXIT_CANNOT_RUN = 126, ENV_EXIT_NOT_FOUND = 127 };
 
 struct env_plan {
-	bool clear;		/* -i: start from an empty environment */
-	char **unset;		/* -u names, in order */
+	bool clear;   /* -i: start from an empty environment */
+	char **unset; /* -u names, in order */
 	size_t n_unset;
-	char **assign;		/* NAME=VALUE words, in order */
+	char **assign; /* NAME=VALUE words, in order */
 	size_t n_assign;
-	char **utility;		/* NULL: print the environment */
+	char **utility; /* NULL: print the environment */
 };
 
 /* Fills plan from argv (pointers into argv; plan->unset and plan->assign are

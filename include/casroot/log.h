@@ -28,11 +28,11 @@ bool log_is_verbose(void);
 void log_msg(enum log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #define log_error(...) log_msg(LOG_LEVEL_ERROR, __VA_ARGS__)
-#define log_warn(...) log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
-#define log_info(...) log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
-#define log_debug(...)                                   \
-	do {                                             \
-		if (log_is_verbose())                    \
+#define log_warn(...)  log_msg(LOG_LEVEL_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_LEVEL_INFO, __VA_ARGS__)
+#define log_debug(...)                                         \
+	do {                                                   \
+		if (log_is_verbose())                          \
 			log_msg(LOG_LEVEL_DEBUG, __VA_ARGS__); \
 	} while (0)
 

@@ -12,7 +12,7 @@ struct tree_node {
 	enum tree_kind kind;
 	struct digest digest; /* files and directories */
 	bool executable;
-	char *target; /* symlinks; malloc'ed */
+	char *target;			    /* symlinks; malloc'ed */
 	const Reapi__NodeProperties *props; /* NULL; only set by tree_child */
 };
 

@@ -9,9 +9,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define _cleanup_free_ _cleanup_(free_ptr)
-#define _cleanup_close_ _cleanup_(close_ptr)
+#define _cleanup_(f)	   __attribute__((cleanup(f)))
+#define _cleanup_free_	   _cleanup_(free_ptr)
+#define _cleanup_close_	   _cleanup_(close_ptr)
 #define _cleanup_closedir_ _cleanup_(closedir_ptr)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

@@ -74,8 +74,10 @@ static void hashes_every_function(void **state)
 	} cases[] = {
 		{ "sha256", HELLO_SHA256 },
 		{ "sha1", "f572d396fae9206628714fb2ce00f72e94f2258f" },
-		{ "sha384", "1d0f284efe3edea4b9ca3bd514fa134b17eae361ccc7a1eefeff801b9bd6604e01f21f6bf249ef030599f0c218f2ba8c" },
-		{ "sha512", "e7c22b994c59d9cf2b48e549b1e24666636045930d3da7c1acb299d1c3b7f931f94aae41edda2c2b207a36e10f8bcb8d45223e54878f5b316e7ce3b6bc019629" },
+		{ "sha384",
+		  "1d0f284efe3edea4b9ca3bd514fa134b17eae361ccc7a1eefeff801b9bd6604e01f21f6bf249ef030599f0c218f2ba8c" },
+		{ "sha512", "e7c22b994c59d9cf2b48e549b1e24666636045930d3da7c1acb299d1c3b7f931f94aae41edda2c2b207a36e10f"
+			    "8bcb8d45223e54878f5b316e7ce3b6bc019629" },
 	};
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

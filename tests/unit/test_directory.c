@@ -86,8 +86,8 @@ static void assert_digest_of(const struct spec *sp, const char *expected)
 
 static void vector_bytes(void **state)
 {
-	static const uint8_t head[] = { 0x0a, 0x51, 0x0a, 0x09, 'h', 'e', 'l', 'l', 'o', '.', 't', 'x', 't',
-					0x12, 0x44, 0x0a, 0x40 };
+	static const uint8_t head[] = { 0x0a, 0x51, 0x0a, 0x09, 'h',  'e',  'l',  'l', 'o',
+					'.',  't',  'x',  't',	0x12, 0x44, 0x0a, 0x40 };
 	struct spec sp = { .files = { "hello.txt" } };
 	uint8_t *buf;
 	size_t len;

@@ -197,14 +197,10 @@ static void names_layouts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(puts_blobs_in_each_layout),
-		cmocka_unit_test(new_store_defaults_to_casd),
-		cmocka_unit_test(existing_blob_is_never_rewritten),
-		cmocka_unit_test(puts_large_files_streaming),
-		cmocka_unit_test(empty_blob_always_exists),
-		cmocka_unit_test(detects_bad_blobs),
-		cmocka_unit_test(leaves_no_temporary_files),
-		cmocka_unit_test(names_layouts),
+		cmocka_unit_test(puts_blobs_in_each_layout),	    cmocka_unit_test(new_store_defaults_to_casd),
+		cmocka_unit_test(existing_blob_is_never_rewritten), cmocka_unit_test(puts_large_files_streaming),
+		cmocka_unit_test(empty_blob_always_exists),	    cmocka_unit_test(detects_bad_blobs),
+		cmocka_unit_test(leaves_no_temporary_files),	    cmocka_unit_test(names_layouts),
 	};
 	return cmocka_run_group_tests_name("store", tests, NULL, NULL);
 }

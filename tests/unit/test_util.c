@@ -18,8 +18,8 @@ static void parses_ids(void **state)
 
 static void rejects_bad_ids(void **state)
 {
-	static const char *const bad[] = { "", "1", "1:", ":1", "a:b", "1:2:3", "-1:0", "0:-1", "4294967295:0",
-					   "99999999999999999999:0" };
+	static const char *const bad[] = { "",	    "1",    "1:",   ":1",	    "a:b",
+					   "1:2:3", "-1:0", "0:-1", "4294967295:0", "99999999999999999999:0" };
 	uid_t uid = 7;
 	gid_t gid = 7;
 
