@@ -99,49 +99,82 @@ static int capture_link(int base_fd, const char *path, struct output_link *out, 
 	return out->target ? 0 : -ENOMEM;
 }
 
-static void *grow(void *array, size_t n, size_t size)
+static int add_file(struct store *s, enum digest_fn fn, int base_fd, const char *path, struct captured *c,
+		    struct reason *why)
 {
-	return reallocarray(array, n + 1, size);
+	struct ingest_options o = { .fn = fn, .trust_digest_xattr = true };
+	struct output_file f = { 0 };
+	struct output_file *more = reallocarray(c->files, c->n_files + 1, sizeof(*more));
+	int r;
+
+	if (!more)
+		return -ENOMEM;
+	c->files = more;
+	r = ingest_file(s, base_fd, path, &o, &f.digest, &f.executable, why);
+	if (r < 0)
+		return r;
+	if (!(f.path = strdup(path)))
+		return -ENOMEM;
+	c->files[c->n_files++] = f;
+	return 0;
+}
+
+static int add_dir(struct store *s, enum digest_fn fn, int base_fd, const char *path, struct captured *c,
+		   struct reason *why)
+{
+	struct output_dir d = { 0 };
+	struct output_dir *more = reallocarray(c->dirs, c->n_dirs + 1, sizeof(*more));
+	int r;
+
+	if (!more)
+		return -ENOMEM;
+	c->dirs = more;
+	r = capture_dir(s, fn, base_fd, path, &d, why);
+	if (r < 0)
+		return r;
+	if (!(d.path = strdup(path)))
+		return -ENOMEM;
+	c->dirs[c->n_dirs++] = d;
+	return 0;
+}
+
+static int add_link(int base_fd, const char *path, struct captured *c, struct reason *why)
+{
+	struct output_link l = { 0 };
+	struct output_link *more = reallocarray(c->links, c->n_links + 1, sizeof(*more));
+	int r;
+
+	if (!more)
+		return -ENOMEM;
+	c->links = more;
+	r = capture_link(base_fd, path, &l, why);
+	if (r < 0)
+		return r;
+	if (!(l.path = strdup(path))) {
+		free(l.target);
+		return -ENOMEM;
+	}
+	c->links[c->n_links++] = l;
+	return 0;
 }
 
 static int capture_one(struct store *s, enum digest_fn fn, int base_fd, const char *path, struct captured *c,
 		       struct reason *why)
 {
-	struct ingest_options file_opts = { .fn = fn, .trust_digest_xattr = true };
 	struct stat st;
-	void *more;
-	int r;
 
-	if (fstatat(base_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : (reason_set(why, "%s: %s", path, strerror(errno)), -errno);
-	if (S_ISREG(st.st_mode)) {
-		if (!(more = grow(c->files, c->n_files, sizeof(*c->files))))
-			return -ENOMEM;
-		c->files = more;
-		struct output_file *f = &c->files[c->n_files];
-		r = ingest_file(s, base_fd, path, &file_opts, &f->digest, &f->executable, why);
-		return r < 0 ? r : (f->path = strdup(path)) ? (c->n_files++, 0) : -ENOMEM;
+	if (fstatat(base_fd, path, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0; /* an output the action did not produce */
+		reason_set(why, "%s: %s", path, strerror(errno));
+		return -errno;
 	}
-	if (S_ISDIR(st.st_mode)) {
-		if (!(more = grow(c->dirs, c->n_dirs, sizeof(*c->dirs))))
-			return -ENOMEM;
-		c->dirs = more;
-		struct output_dir *d = &c->dirs[c->n_dirs];
-		r = capture_dir(s, fn, base_fd, path, d, why);
-		return r < 0 ? r : (d->path = strdup(path)) ? (c->n_dirs++, 0) : -ENOMEM;
-	}
-	if (S_ISLNK(st.st_mode)) {
-		if (!(more = grow(c->links, c->n_links, sizeof(*c->links))))
-			return -ENOMEM;
-		c->links = more;
-		struct output_link *l = &c->links[c->n_links];
-		r = capture_link(base_fd, path, l, why);
-		if (r == 0 && !(l->path = strdup(path))) {
-			free(l->target);
-			return -ENOMEM;
-		}
-		return r < 0 ? r : (c->n_links++, 0);
-	}
+	if (S_ISREG(st.st_mode))
+		return add_file(s, fn, base_fd, path, c, why);
+	if (S_ISDIR(st.st_mode))
+		return add_dir(s, fn, base_fd, path, c, why);
+	if (S_ISLNK(st.st_mode))
+		return add_link(base_fd, path, c, why);
 	reason_set(why, "%s: not a file, directory or symlink", path);
 	return -EINVAL;
 }

@@ -464,7 +464,7 @@ static int record_result(struct exec_run *x)
 {
 	struct exec_result *r = &x->result;
 	_cleanup_close_ int cwd_fd = -1;
-	struct reason why;
+	struct reason why = { "" };
 	char path[PATH_MAX * 2];
 	int ret;
 
@@ -472,7 +472,9 @@ static int record_result(struct exec_run *x)
 	snprintf(path, sizeof(path), "%s/%s", x->mnt, x->plan.cwd);
 	if ((cwd_fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (ret = capture_outputs(x->store, x->fn, cwd_fd, x->plan.outputs, &r->outputs, &why)) < 0) {
-		log_error("capture outputs: %s", cwd_fd < 0 ? strerror(errno) : why.text);
+		log_error("capture outputs: %s", cwd_fd < 0    ? strerror(errno)
+						 : why.text[0] ? why.text
+							       : strerror(-ret));
 		return EXIT_EXEC_CAPTURE;
 	}
 	if ((ret = store_file(x, x->out_path, &r->stdout_digest)) < 0 ||
