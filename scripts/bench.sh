@@ -290,6 +290,24 @@ if [ "$SCALE" = full ]; then
 		echo "Machine: $machine."
 		echo
 		echo "$table"
+		echo
+		cat <<'NOTES'
+## What bounds the rows that miss their goal
+
+- P3 warm: no request reaches casrootfs (the page cache serves it); the kernel caches a FUSE file in
+  small folios where ext4 uses large ones (`filemap_get_read_batch` is 12% of a warm FUSE read in
+  `perf`, 1% on ext4).
+- P3 cold and P5's large write: every byte is copied once more, between the blob's (or pool file's) page
+  cache and the FUSE file's. FUSE passthrough (kernel ≥ 6.9) removes both copies, but needs libfuse ≥ 3.17;
+  Debian 12 ships 3.14.
+- P2 warm: each directory costs an opendir and a releasedir round trip, which the kernel needs to keep
+  its readdir cache; the entries and attributes themselves come from the kernel's caches.
+- P5 small files: five requests per file (lookup, create, getxattr of security.capability before the
+  first write, write, release) plus the pool file's own create on disk.
+- On this machine's disk, times of identical runs vary by 2× or more from one minute to the next (ext4
+  with `discard`; inode allocation slows after mass deletion), so single rows can swing; the medians of
+  alternating runs are what the table shows.
+NOTES
 	} >"$ROOT_DIR/docs/benchmarks.md"
 	log "wrote docs/benchmarks.md"
 fi
