@@ -104,6 +104,12 @@ $(BUILD)/bin/casroot-run: $(RUNNER_OBJS) $(BUILD)/obj/lib/log.o $(BUILD)/obj/lib
 	@echo "  CC      $@"
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(call pkg_libs,$(RUNNER_PKGS)) -lm
 
+$(BUILD)/tests/test_inode: tests/unit/test_inode.c fuse/inode.c $(LIBCASROOT) | $(BUILD)/gen/reapi.pb-c.h
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -DFUSE_USE_VERSION=312 -Ifuse $(call pkg_cflags,cmocka fuse3) -o $@ $(filter %.c,$^) \
+		$(LIBCASROOT) $(call pkg_libs,cmocka $(LIB_PKGS))
+
 $(BUILD)/tests/test_env: tests/unit/test_env.c fuse/env/env_args.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
