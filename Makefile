@@ -110,6 +110,12 @@ $(BUILD)/tests/test_inode: tests/unit/test_inode.c fuse/inode.c $(LIBCASROOT) | 
 	$(Q)$(CC) $(CFLAGS) -DFUSE_USE_VERSION=312 -Ifuse $(call pkg_cflags,cmocka fuse3) -o $@ $(filter %.c,$^) \
 		$(LIBCASROOT) $(call pkg_libs,cmocka $(LIB_PKGS))
 
+$(BUILD)/tests/test_pool: tests/unit/test_pool.c fuse/pool.c $(LIBCASROOT)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) $(CFLAGS) -Ifuse $(call pkg_cflags,cmocka) -o $@ $(filter %.c,$^) $(LIBCASROOT) \
+		$(call pkg_libs,cmocka)
+
 $(BUILD)/tests/test_env: tests/unit/test_env.c fuse/env/env_args.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
