@@ -110,8 +110,15 @@ static _Noreturn void guardian(int fd, const char *workdir, const char *mountpoi
 	}
 	while (n > 0)
 		stop_process(watched[--n]);
-	umount2(mountpoint, MNT_DETACH);
-	remove_tree(workdir);
+	/* Detach every mount stacked on the mount point, then remove the
+	 * directory; retried while a dying mount still holds it. */
+	for (int tries = 0; tries < 50 && access(workdir, F_OK) == 0; tries++) {
+		while (umount2(mountpoint, MNT_DETACH) == 0)
+			;
+		remove_tree(workdir);
+		if (access(workdir, F_OK) == 0)
+			usleep(100 * 1000);
+	}
 	_exit(0);
 }
 

@@ -64,7 +64,7 @@ done
 clean "eight at once"
 
 # waits until the action of a running exec has started (its marker exists in the pool)
-started() { for _ in $(seq 200); do pgrep -f "probe sleep 60" >/dev/null && return 0; sleep 0.05; done; fail "the action did not start"; }
+started() { for _ in $(seq 200); do pgrep -xf "/bin/probe sleep 60" >/dev/null && return 0; sleep 0.05; done; fail "the action did not start"; }
 
 for sig in INT TERM; do
 	# A background job of a script starts with SIGINT ignored; give it back.
@@ -74,7 +74,7 @@ for sig in INT TERM; do
 	kill -$sig $pid
 	wait $pid && fail "exec survived SIG$sig"
 	clean "SIG$sig"
-	pgrep -f "probe sleep 60" && fail "the action survived SIG$sig of exec"
+	pgrep -xf "/bin/probe sleep 60" && fail "the action survived SIG$sig of exec"
 done
 
 # The daemon killed under a running action: exec fails fast, clearly.
@@ -86,7 +86,7 @@ status=0
 wait $pid || status=$?
 expect_eq "daemon killed: status" 121 $status
 grep -q "casrootfs serving the root died" "$TEST_TMP/daemon.err" || fail "daemon killed: $(cat "$TEST_TMP/daemon.err")"
-pgrep -f "probe sleep 60" && fail "the action survived the daemon"
+pgrep -xf "/bin/probe sleep 60" && fail "the action survived the daemon"
 clean "daemon killed"
 
 # casroot exec itself killed: its guardian and the kernel clean up.
@@ -95,8 +95,8 @@ pid=$!
 started
 kill -KILL $pid
 wait $pid || true
-for _ in $(seq 100); do [ -z "$(exec_leftovers "$tmp")" ] && ! pgrep -f "probe sleep 60" >/dev/null && break; sleep 0.1; done
-pgrep -f "probe sleep 60" && fail "the action survived SIGKILL of exec"
+for _ in $(seq 100); do [ -z "$(exec_leftovers "$tmp")" ] && ! pgrep -xf "/bin/probe sleep 60" >/dev/null && break; sleep 0.1; done
+pgrep -xf "/bin/probe sleep 60" && fail "the action survived SIGKILL of exec"
 clean "exec killed"
 
 # --keep-upper keeps what the action wrote.
