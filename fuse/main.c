@@ -271,7 +271,8 @@ static void raise_readahead(const char *mountpoint)
 		log_debug("readahead of %s stays at the kernel's default", mountpoint);
 }
 
-static int serve(struct fs *fs, struct fuse_session *se)
+/* Serves requests on up to 16 threads until unmounted or signalled. */
+static int serve(struct fuse_session *se)
 {
 	struct fuse_loop_config *cfg = fuse_loop_cfg_create();
 	int r;
@@ -282,7 +283,6 @@ static int serve(struct fs *fs, struct fuse_session *se)
 	fuse_loop_cfg_set_idle_threads(cfg, 4);
 	r = fuse_session_loop_mt(se, cfg);
 	fuse_loop_cfg_destroy(cfg);
-	(void)fs;
 	return r;
 }
 
@@ -315,7 +315,7 @@ static int run(struct fs *fs)
 			log_to_syslog();
 		fuse_daemonize(0);
 	}
-	r = serve(fs, se);
+	r = serve(se);
 	fuse_session_unmount(se);
 	fuse_remove_signal_handlers(se);
 	fuse_session_destroy(se);
