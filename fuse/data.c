@@ -9,6 +9,24 @@
 #include <fcntl.h>
 #include <string.h>
 
+/* The blob is copied without the table lock, so that copying a large input
+ * does not stall every other request; the node is marked meanwhile and
+ * whoever else needs it writable waits (fs_make_writable). Table lock held
+ * on entry and on return. */
+static int copy_blob_unlocked(struct fs *fs, struct node *n, int blob_fd, uint64_t *id, int *fd)
+{
+	uint64_t size = n->size;
+	int r;
+
+	n->copying = true;
+	fs_unlock(fs);
+	r = pool_copy_up(&fs->pool, blob_fd, size, id, fd);
+	fs_lock(fs);
+	n->copying = false;
+	pthread_cond_broadcast(&fs->copied);
+	return r;
+}
+
 /* Table lock held. */
 static int copy_up(struct fs *fs, struct node *n, int blob_fd, bool truncate)
 {
@@ -24,7 +42,7 @@ static int copy_up(struct fs *fs, struct node *n, int blob_fd, bool truncate)
 	} else if (truncate || n->size == 0) {
 		r = pool_create(&fs->pool, &id, &fd);
 	} else {
-		r = pool_copy_up(&fs->pool, blob_fd, n->size, &id, &fd);
+		r = copy_blob_unlocked(fs, n, blob_fd, &id, &fd);
 	}
 	if (r < 0)
 		return r;
@@ -41,6 +59,8 @@ int fs_make_writable(struct fs *fs, struct node *n, int blob_fd, bool truncate)
 
 	if (n->kind != NODE_FILE)
 		return -EINVAL;
+	while (n->copying)
+		pthread_cond_wait(&fs->copied, &fs->table.lock);
 	if (!n->pool_id)
 		r = copy_up(fs, n, blob_fd, truncate);
 	else
@@ -147,7 +167,6 @@ void op_write_buf(fuse_req_t req, fuse_ino_t ino, struct fuse_bufvec *bufv, off_
 	struct node *n = handle_of(fi)->node;
 	struct fuse_bufvec dst = FUSE_BUFVEC_INIT(fuse_buf_size(bufv));
 	ssize_t written;
-
 	int r = 0;
 
 	(void)ino;

@@ -32,6 +32,7 @@ struct fs {
 	const struct fs_options *opts;
 	struct store *store;
 	struct inode_table table;
+	pthread_cond_t copied; /* a copy-up ended (with the table lock) */
 	struct pool pool;
 	struct fs_stats stats;
 	const void *env_data;

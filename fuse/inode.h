@@ -25,7 +25,8 @@
  * file's content clears the file's own has_digest as well.
  *
  * Locking: one mutex (struct inode_table.lock) guards the tree: node fields,
- * entries and counts. File data moves outside it. */
+ * entries and counts. File data moves outside it, and so does the copy of a
+ * blob into the pool (node->copying marks it; others wait for it). */
 #ifndef CASROOT_FUSE_INODE_H
 #define CASROOT_FUSE_INODE_H
 
@@ -77,6 +78,7 @@ struct node {
 	const void *memory; /* served from memory (the embedded env) */
 	uint64_t size;
 	uint64_t pool_id; /* data in the file pool; 0: in the CAS or memory */
+	bool copying;	  /* its blob is being copied into the pool, without the lock */
 	int pool_fd;	  /* open while n_open > 0 and pool_id != 0 */
 
 	/* NODE_SYMLINK */

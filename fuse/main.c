@@ -336,7 +336,7 @@ static void drop_pool_file(void *ctx, struct node *n)
 int main(int argc, char **argv)
 {
 	struct fs_options opts;
-	struct fs fs = { .opts = &opts, .pool = { .dir_fd = -1 } };
+	struct fs fs = { .opts = &opts, .copied = PTHREAD_COND_INITIALIZER, .pool = { .dir_fd = -1 } };
 	int r;
 
 	log_init("casrootfs");
