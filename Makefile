@@ -50,7 +50,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
 BINS := $(BUILD)/bin/casroot $(BUILD)/bin/casrootfs $(BUILD)/bin/casroot-run
 
-.PHONY: all check unit integration demo bench install clean format format-check help
+.PHONY: all check unit integration demo bench install clean format format-check fuzz help
 all: $(BINS)
 
 help:
@@ -137,7 +137,28 @@ $(BUILD)/tools/%: tests/tools/%.c
 unit: $(UNIT_BINS) $(TOOLS)
 
 check: all unit format-check
+	$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=5
 	tests/run.sh $(BUILD)
+
+# libFuzzer targets over the parsers that take untrusted bytes; `make fuzz`
+# runs each for FUZZ_SECONDS from the seeds in tests/fuzz/corpus/.
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(BUILD)/gen/reapi.pb-c.c $(BUILD)/gen/reapi.pb-c.h
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -std=gnu11 $(WARNINGS) \
+		-D_GNU_SOURCE -DCASROOT_VERSION='"$(VERSION)"' -Iinclude -I$(BUILD)/gen $(call pkg_cflags,$(LIB_PKGS)) \
+		-o $@ $< $(LIB_SRCS) $(BUILD)/gen/reapi.pb-c.c $(call pkg_libs,$(LIB_PKGS))
+
+fuzz: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t##*/fuzz_}; mkdir -p $(BUILD)/fuzz/corpus-$$name; \
+		if $$t -max_total_time=$(FUZZ_SECONDS) $(BUILD)/fuzz/corpus-$$name tests/fuzz/corpus/$$name \
+			>$(BUILD)/fuzz/$$name.log 2>&1; then \
+			echo "fuzz $$name: $$(grep -o 'Done [0-9]* runs' $(BUILD)/fuzz/$$name.log), no failure"; \
+		else tail -n 40 $(BUILD)/fuzz/$$name.log; echo "fuzz $$name: FAILED (inputs in $(BUILD)/fuzz)"; exit 1; fi; \
+	done
 
 demo: all $(TOOLS)
 	scripts/demo.sh $(BUILD)
@@ -150,7 +171,7 @@ install: all
 	install -m 0755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 
 FORMATTED := $(LIB_SRCS) $(CLI_SRCS) $(FUSE_SRCS) $(RUNNER_SRCS) $(ENV_SRCS) $(UNIT_SRCS) \
-	$(wildcard tests/tools/*.c include/casroot/*.h cli/*.h fuse/*.h fuse/env/*.h runner/*.h tests/unit/*.h)
+	$(wildcard tests/tools/*.c tests/fuzz/*.c include/casroot/*.h cli/*.h fuse/*.h fuse/env/*.h runner/*.h tests/unit/*.h)
 
 format-check:
 	@clang-format --dry-run -Werror $(FORMATTED) && echo "format: clean"

@@ -3,7 +3,7 @@
 # Called by make only when a dependency is missing; safe to run again.
 set -eu
 
-packages="build-essential clang clang-format pkg-config
+packages="build-essential clang clang-format libclang-rt-dev pkg-config
 libfuse3-dev fuse3 libcap-dev libcmocka-dev libprotobuf-c-dev protobuf-c-compiler
 libssl-dev libjson-c-dev
 protobuf-compiler libprotobuf-dev python3 python3-protobuf
