@@ -242,7 +242,7 @@ static int mount_root(struct exec_run *x)
 	char prog[PATH_MAX], root[DIGEST_STR_MAX], fd_text[16], ready;
 	char *argv[16];
 	size_t n = 0;
-	int p[2];
+	int p[2], r;
 
 	sibling_program("casrootfs", prog, sizeof(prog));
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -268,8 +268,8 @@ static int mount_root(struct exec_run *x)
 	 * lives only in this private namespace, its pool in the working
 	 * directory the guardian removes, and a killed daemon fails pending
 	 * requests at once instead of waiting for writeback. */
-	if (spawn_program(argv, SIGKILL, p[1], &x->daemon) < 0)
-		return log_error("start %s: %s", prog, strerror(errno)), EXIT_EXEC_MOUNT;
+	if ((r = spawn_program(argv, SIGKILL, p[1], &x->daemon)) < 0)
+		return log_error("start %s: %s", prog, strerror(-r)), EXIT_EXEC_MOUNT;
 	guard_watch(&x->guard, x->daemon);
 	close(p[1]);
 	if (read(p[0], &ready, 1) != 1) {
@@ -385,7 +385,12 @@ static int wait_for_runner(struct exec_run *x, pid_t runner, bool *ret_interrupt
 	struct signalfd_siginfo si;
 	int status = -1;
 
-	for (;;) {
+	if (p[0].fd < 0 || p[1].fd < 0) {
+		/* Without pidfds nothing can be watched: just wait for the action. */
+		log_warn("pidfd_open: %s; the daemon and signals are not watched during the action", strerror(errno));
+		p[0].fd = -1;
+	}
+	for (; p[0].fd >= 0;) {
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN)
@@ -403,8 +408,9 @@ static int wait_for_runner(struct exec_run *x, pid_t runner, bool *ret_interrupt
 	}
 	waitpid(runner, &status, 0);
 out:
-	close(p[0].fd);
-	close(p[1].fd);
+	for (int i = 0; i < 2; i++)
+		if (p[i].fd >= 0)
+			close(p[i].fd);
 	return status;
 }
 
@@ -414,13 +420,15 @@ static int run_action(struct exec_run *x, bool *ret_interrupted)
 	char prog[PATH_MAX], timeout[32];
 	_cleanup_free_ char **argv = NULL;
 	pid_t runner;
-	int status;
+	int status, r;
 
 	sibling_program("casroot-run", prog, sizeof(prog));
-	if (!(argv = runner_argv(x, prog, timeout)))
+	if (!(argv = runner_argv(x, prog, timeout))) {
+		log_error("start %s: %s", prog, strerror(ENOMEM));
 		return EXIT_EXEC_RUNNER;
-	if (spawn_program(argv, SIGKILL, -1, &runner) < 0) {
-		log_error("start %s: %s", prog, strerror(errno));
+	}
+	if ((r = spawn_program(argv, SIGKILL, -1, &runner)) < 0) {
+		log_error("start %s: %s", prog, strerror(-r));
 		return EXIT_EXEC_RUNNER;
 	}
 	guard_watch(&x->guard, runner);
@@ -483,7 +491,7 @@ static int record_result(struct exec_run *x)
 		return EXIT_EXEC_CAPTURE;
 	}
 	r->times.upload_done = now();
-	ret = result_store(x->store, x->fn, x->plan.from_action && r->exit_code == 0 ? &x->plan.action : NULL, r);
+	ret = result_store(x->store, x->fn, r->exit_code == 0 ? &x->plan.action : NULL, r);
 	if (ret < 0) {
 		log_error("store ActionResult: %s", strerror(-ret));
 		return EXIT_EXEC_CAPTURE;

@@ -172,7 +172,7 @@ int plan_from_action(struct store *s, const struct digest *action, struct exec_p
 	struct digest command;
 	int r;
 
-	*p = (struct exec_plan){ .from_action = true, .action = *action };
+	*p = (struct exec_plan){ .action = *action };
 	r = load_message(s, action, &reapi__action__descriptor, "Action", &a, why);
 	if (r == 0)
 		r = action_digests((Reapi__Action *)a, action, &command, p, why);

@@ -10,7 +10,6 @@
 
 struct exec_plan {
 	struct digest root;
-	bool from_action;
 	struct digest action;
 	char **argv;	/* NULL-terminated */
 	char **env;	/* NAME=VALUE, NULL-terminated */

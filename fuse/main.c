@@ -193,9 +193,10 @@ static int load_env_binary(struct fs *fs)
 	data = malloc(st.st_size ? st.st_size : 1);
 	if (!data)
 		return -ENOMEM;
-	if (read_full(fd, data, st.st_size) != st.st_size) {
+	ssize_t n = read_full(fd, data, st.st_size);
+	if (n != st.st_size) {
 		free(data);
-		return -EIO;
+		return n < 0 ? (int)n : -EIO; /* short: the file changed under us */
 	}
 	fs->env_data = data;
 	fs->env_size = st.st_size;
@@ -261,13 +262,13 @@ static void raise_readahead(const char *mountpoint)
 
 	if (!realpath(mountpoint, real) || !(f = fopen("/proc/self/mountinfo", "re")))
 		return;
-	dev[0] = '\0';
+	path[0] = '\0'; /* set only by the line of this mount: dev is overwritten by every line */
 	while (fgets(line, sizeof(line), f))
 		if (sscanf(line, "%*s %*s %31s %*s %4095s", dev, where) == 2 && strcmp(where, real) == 0)
 			snprintf(path, sizeof(path), "/sys/class/bdi/%s/read_ahead_kb", dev);
 	fclose(f);
 	snprintf(kb, sizeof(kb), "%d", FS_READ_AHEAD_KB);
-	if (!dev[0] || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write_all(fd, kb, strlen(kb)) < 0)
+	if (!path[0] || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 || write_all(fd, kb, strlen(kb)) < 0)
 		log_debug("readahead of %s stays at the kernel's default", mountpoint);
 }
 

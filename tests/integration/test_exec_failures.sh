@@ -70,6 +70,7 @@ for sig in INT TERM; do
 	# A background job of a script starts with SIGINT ignored; give it back.
 	env --default-signal=INT "$CASROOT" exec --cas "$cas" --root "$root" -- /bin/probe sleep 60 &
 	pid=$!
+	track_pid $pid
 	started
 	kill -$sig $pid
 	wait $pid && fail "exec survived SIG$sig"
@@ -80,6 +81,7 @@ done
 # The daemon killed under a running action: exec fails fast, clearly.
 "$CASROOT" exec --cas "$cas" --root "$root" -- /bin/probe sleep 60 2>"$TEST_TMP/daemon.err" &
 pid=$!
+track_pid $pid
 started
 pkill -KILL -f "casrootfs .*$tmp"
 status=0
@@ -92,6 +94,7 @@ clean "daemon killed"
 # casroot exec itself killed: its guardian and the kernel clean up.
 "$CASROOT" exec --cas "$cas" --root "$root" -- /bin/probe sleep 60 &
 pid=$!
+track_pid $pid
 started
 kill -KILL $pid
 wait $pid || true

@@ -41,6 +41,7 @@ pgrep -x "$marker" && fail "background children outlive the action"
 # Killing casroot-run with SIGKILL kills the action.
 "$CASROOT_RUN" --root "$root" --env PATH=/bin -- sh -c "/bin/probe spawn $marker 2; sleep 100" &
 runner=$!
+track_pid $runner
 for _ in $(seq 100); do pgrep -x "$marker" >/dev/null && break; sleep 0.05; done
 pgrep -x "$marker" >/dev/null || fail "the action did not start"
 kill -KILL $runner
@@ -50,6 +51,7 @@ pgrep -x "$marker" && fail "the action survives SIGKILL of casroot-run"
 # SIGTERM to casroot-run is forwarded to the action.
 "$CASROOT_RUN" --root "$root" --env PATH=/bin -- sh -c ': >/work/started; exec sleep 100' &
 runner=$!
+track_pid $runner
 for _ in $(seq 100); do [ -e "$root/work/started" ] && break; sleep 0.05; done
 kill -TERM $runner
 wait $runner && fail "SIGTERM: the action did not end by signal" || expect_eq "SIGTERM forwarded" 143 $?
